@@ -1,0 +1,334 @@
+"""Profiles as a flat Arrow table, and from the table to the arrays the rules read.
+
+One path serves every input: JSON profiles are validated one by one (pydantic) and put in a
+table; a Parquet pool is read as a table and validated column by column, without a Python
+loop over rows. Either way :func:`columns_from_table` gives :class:`ProfileColumns` and the
+rows that failed, each with its field path and a sentence, so one bad row never stops a batch.
+
+Flat names: a language result ``first_language.reading`` is the column
+``first_language_reading``; jobs are a list-of-struct column ``work_history``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from openentry.profiles.schema import Profile
+from openentry.rules import codes
+from openentry.rules.candidates import ProfileColumns
+from openentry.rules.language import LanguageResults
+
+LANGUAGE_PREFIXES = ("first_language", "second_language", "spouse_language")
+
+JOB_TYPE = pa.struct(
+    [
+        ("noc", pa.string()),
+        ("start", pa.date32()),
+        ("end", pa.date32()),
+        ("hours_per_week", pa.float64()),
+        ("in_canada", pa.bool_()),
+        ("self_employed", pa.bool_()),
+        ("full_time_student", pa.bool_()),
+    ]
+)
+
+
+def _language_fields(prefix: str) -> list[pa.Field]:
+    return [
+        pa.field(f"{prefix}_test", pa.string()),
+        *(pa.field(f"{prefix}_{ability}", pa.float64()) for ability in codes.ABILITIES),
+        pa.field(f"{prefix}_test_date", pa.date32()),
+    ]
+
+
+SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string()),
+        pa.field("submitted_at", pa.timestamp("us", tz="UTC")),
+        pa.field("age", pa.int16()),
+        pa.field("birth_date", pa.date32()),
+        pa.field("marital_status", pa.string()),
+        pa.field("spouse_accompanying", pa.bool_()),
+        pa.field("spouse_canadian", pa.bool_()),
+        pa.field("education", pa.string()),
+        pa.field("canadian_education", pa.string()),
+        *_language_fields("first_language"),
+        *_language_fields("second_language"),
+        pa.field("canadian_work_years", pa.int16()),
+        pa.field("foreign_work_years", pa.int16()),
+        pa.field("certificate_of_qualification", pa.bool_()),
+        pa.field("job_offer", pa.string()),
+        pa.field("provincial_nomination", pa.bool_()),
+        pa.field("sibling_in_canada", pa.bool_()),
+        pa.field("spouse_education", pa.string()),
+        *_language_fields("spouse_language"),
+        pa.field("spouse_canadian_work_years", pa.int16()),
+        pa.field("primary_noc", pa.string()),
+        pa.field("provinces_of_interest", pa.list_(pa.string())),
+        pa.field("work_history", pa.list_(JOB_TYPE)),
+        pa.field("relative_in_canada", pa.bool_()),
+        pa.field("canadian_study_years", pa.int16()),
+        pa.field("spouse_canadian_study_years", pa.int16()),
+        pa.field("spouse_canadian_work_full_time_years", pa.int16()),
+        pa.field("work_authorized_in_canada", pa.bool_()),
+        pa.field("settlement_funds_cad", pa.float64()),
+        pa.field("family_size", pa.int16()),
+    ]
+)
+
+# Columns a table must have; the others take the defaults of interfaces.md §1 when absent.
+REQUIRED_COLUMNS = ("marital_status", "education", "first_language_test", *(
+    f"first_language_{ability}" for ability in codes.ABILITIES
+))
+
+_DEFAULTS: dict[str, object] = {
+    "spouse_accompanying": False,
+    "spouse_canadian": False,
+    "canadian_education": "none",
+    "canadian_work_years": 0,
+    "foreign_work_years": 0,
+    "certificate_of_qualification": False,
+    "job_offer": "none",
+    "provincial_nomination": False,
+    "sibling_in_canada": False,
+    "spouse_education": "less_than_secondary",
+    "spouse_canadian_work_years": 0,
+    "relative_in_canada": False,
+    "canadian_study_years": 0,
+    "spouse_canadian_study_years": 0,
+    "spouse_canadian_work_full_time_years": 0,
+    "work_authorized_in_canada": False,
+    "family_size": 1,
+}
+
+_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "marital_status": codes.MARITAL_STATUSES,
+    "education": codes.EDUCATION_LEVELS,
+    "canadian_education": codes.CANADIAN_EDUCATION_LEVELS,
+    "job_offer": codes.JOB_OFFERS,
+    "spouse_education": codes.EDUCATION_LEVELS,
+}
+
+_RANGES: dict[str, tuple[int, int]] = {
+    "age": (0, 120),
+    "canadian_work_years": (0, 10),
+    "foreign_work_years": (0, 10),
+    "spouse_canadian_work_years": (0, 10),
+    "canadian_study_years": (0, 60),
+    "spouse_canadian_study_years": (0, 60),
+    "spouse_canadian_work_full_time_years": (0, 60),
+    "family_size": (1, 30),
+}
+
+
+class TableError(ValueError):
+    """The table as a whole cannot be read (an unknown or missing column, a wrong type)."""
+
+
+def field_path(column: str) -> str:
+    """The profile field path of a flat column name (``first_language_reading`` -> ``first_language.reading``)."""
+    for prefix in LANGUAGE_PREFIXES:
+        if column.startswith(prefix + "_"):
+            return f"{prefix}.{column[len(prefix) + 1:]}"
+    return column
+
+
+def _language_row(prefix: str, result: object) -> dict[str, object]:
+    if result is None:
+        return {f"{prefix}_{name}": None for name in ("test", *codes.ABILITIES, "test_date")}
+    data = result.model_dump()  # type: ignore[attr-defined]
+    return {f"{prefix}_{name}": data[name] for name in ("test", *codes.ABILITIES, "test_date")}
+
+
+def table_from_profiles(profiles: Sequence[Profile]) -> pa.Table:
+    """Validated profiles as a table of :data:`SCHEMA`."""
+    rows: list[dict[str, object]] = []
+    for profile in profiles:
+        data = profile.model_dump(exclude={"first_language", "second_language", "spouse_language"})
+        for prefix in LANGUAGE_PREFIXES:
+            data.update(_language_row(prefix, getattr(profile, prefix)))
+        rows.append(data)
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+@dataclass(frozen=True)
+class ReadTable:
+    """A table turned into arrays: the columns, the ids, and the rows that failed."""
+
+    columns: ProfileColumns
+    ids: list[str | None]
+    errors: dict[int, tuple[str, str]]
+
+
+def _conform(table: pa.Table) -> pa.Table:
+    """Check column names, add absent optional columns, cast to :data:`SCHEMA` types."""
+    known = set(SCHEMA.names)
+    unknown = [name for name in table.column_names if name not in known]
+    if unknown:
+        raise TableError(f"unknown columns {unknown}; allowed columns are {SCHEMA.names}")
+    missing = [name for name in REQUIRED_COLUMNS if name not in table.column_names]
+    if missing:
+        raise TableError(f"missing required columns {missing}")
+    if "age" not in table.column_names and "birth_date" not in table.column_names:
+        raise TableError("a table needs an 'age' or a 'birth_date' column")
+    arrays = []
+    for schema_field in SCHEMA:
+        if schema_field.name in table.column_names:
+            column = table.column(schema_field.name)
+            try:
+                arrays.append(column.cast(schema_field.type))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                raise TableError(
+                    f"column {schema_field.name} has type {column.type}; expected {schema_field.type} ({error})"
+                ) from None
+        else:
+            arrays.append(pa.nulls(table.num_rows, type=schema_field.type))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+class _Errors:
+    """Collects the first error of each row."""
+
+    def __init__(self, size: int) -> None:
+        self.has_error = np.zeros(size, dtype=np.bool_)
+        self.errors: dict[int, tuple[str, str]] = {}
+
+    def add(self, rows: NDArray[np.bool_], field: str, message_for_row: object) -> None:
+        new = rows & ~self.has_error
+        for row in np.flatnonzero(new):
+            message = message_for_row(int(row)) if callable(message_for_row) else str(message_for_row)
+            self.errors[int(row)] = (field, message)
+        self.has_error |= new
+
+
+def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _Errors) -> NDArray[np.int8]:
+    values = table.column(column)
+    default = _DEFAULTS.get(column)
+    if default is not None:
+        values = values.fill_null(default)
+    indices = pc.index_in(values, value_set=pa.array(vocabulary)).to_numpy(zero_copy_only=False)
+    is_null = values.is_null().to_numpy(zero_copy_only=False)
+    unknown = np.isnan(indices) if indices.dtype.kind == "f" else np.zeros(len(indices), dtype=bool)
+    errors.add(is_null, field_path(column), "required")
+    raw = values.to_numpy(zero_copy_only=False)
+    errors.add(
+        unknown & ~is_null,
+        field_path(column),
+        lambda row: f"{raw[row]!r} is not allowed; expected one of {', '.join(repr(v) for v in vocabulary)}",
+    )
+    return np.nan_to_num(indices.astype(np.float64), nan=0).astype(np.int8)
+
+
+def _integers(table: pa.Table, column: str, errors: _Errors, fill: int = 0) -> NDArray[np.int16]:
+    values = table.column(column)
+    default = _DEFAULTS.get(column)
+    if default is not None:
+        values = values.fill_null(default)
+    numbers = values.fill_null(fill).to_numpy(zero_copy_only=False).astype(np.int64)
+    low, high = _RANGES[column]
+    errors.add(
+        (numbers < low) | (numbers > high),
+        field_path(column),
+        lambda row: f"{numbers[row]} is out of range; allowed {low} to {high}",
+    )
+    return np.clip(numbers, -1, 32767).astype(np.int16)
+
+
+def _flags(table: pa.Table, column: str) -> NDArray[np.bool_]:
+    values = table.column(column).fill_null(bool(_DEFAULTS.get(column, False)))
+    flags: NDArray[np.bool_] = values.to_numpy(zero_copy_only=False).astype(np.bool_)
+    return flags
+
+
+def _dates(table: pa.Table, column: str) -> NDArray[np.datetime64]:
+    values = table.column(column).cast(pa.date32()).to_numpy(zero_copy_only=False)
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> LanguageResults:
+    tests_column = table.column(f"{prefix}_test")
+    tests_raw = tests_column.to_numpy(zero_copy_only=False)
+    has_test = ~tests_column.is_null().to_numpy(zero_copy_only=False)
+    indices = pc.index_in(tests_column, value_set=pa.array(codes.LANGUAGE_TESTS[1:])).to_numpy(zero_copy_only=False)
+    known = has_test & ~np.isnan(np.asarray(indices, dtype=np.float64))
+    if required:
+        errors.add(~has_test, f"{prefix}.test", "required")
+    errors.add(
+        has_test & ~known,
+        f"{prefix}.test",
+        lambda row: f"{tests_raw[row]!r} is not allowed; expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}",
+    )
+    tests = np.where(known, np.nan_to_num(np.asarray(indices, dtype=np.float64)) + 1, 0).astype(np.int8)
+    scores = np.zeros((table.num_rows, len(codes.ABILITIES)), dtype=np.float64)
+    for ability_code, ability in enumerate(codes.ABILITIES):
+        column = table.column(f"{prefix}_{ability}")
+        values = column.to_numpy(zero_copy_only=False).astype(np.float64)
+        missing = np.isnan(values)
+        errors.add(known & missing, f"{prefix}.{ability}", "required")
+        scores[:, ability_code] = np.nan_to_num(values)
+    test_dates = _dates(table, f"{prefix}_test_date")
+    tef = tests == codes.LANGUAGE_TESTS.index("tef_canada")
+    errors.add(tef & np.isnat(test_dates), f"{prefix}.test_date", "required for tef_canada (it picks the old or new scale)")
+    return LanguageResults(tests=tests, scores=scores, test_dates=test_dates)
+
+
+def columns_from_table(raw_table: pa.Table) -> ReadTable:
+    """Validate a table column by column and return its arrays; raises TableError for the whole table."""
+    table = _conform(raw_table)
+    size = table.num_rows
+    errors = _Errors(size)
+    ids = table.column("id").to_pylist()
+    age_values = table.column("age")
+    has_age = ~age_values.is_null().to_numpy(zero_copy_only=False)
+    birth_date = _dates(table, "birth_date")
+    has_birth = ~np.isnat(birth_date)
+    errors.add(has_age == has_birth, "age", "give exactly one of age and birth_date")
+    age = _integers(table, "age", errors, fill=-1)
+    age = np.where(has_age, age, -1).astype(np.int16)
+    marital_status = _codes(table, "marital_status", codes.MARITAL_STATUSES, errors)
+    education = _codes(table, "education", codes.EDUCATION_LEVELS, errors)
+    canadian_education = _codes(table, "canadian_education", codes.CANADIAN_EDUCATION_LEVELS, errors)
+    first = _language(table, "first_language", errors, required=True)
+    second = _language(table, "second_language", errors, required=False)
+    same_language = (second.tests != 0) & (
+        np.isin(second.tests, [codes.LANGUAGE_TESTS.index(t) for t in codes.FRENCH_TESTS])
+        == np.isin(first.tests, [codes.LANGUAGE_TESTS.index(t) for t in codes.FRENCH_TESTS])
+    )
+    errors.add(same_language, "second_language.test", "the second language must be the other official language")
+    canadian_work_years = _integers(table, "canadian_work_years", errors)
+    foreign_work_years = _integers(table, "foreign_work_years", errors)
+    job_offer = _codes(table, "job_offer", codes.JOB_OFFERS, errors)
+    spouse_education = _codes(table, "spouse_education", codes.EDUCATION_LEVELS, errors)
+    spouse_language = _language(table, "spouse_language", errors, required=False)
+    spouse_canadian_work_years = _integers(table, "spouse_canadian_work_years", errors)
+    for column in ("canadian_study_years", "spouse_canadian_study_years",
+                   "spouse_canadian_work_full_time_years", "family_size"):
+        _integers(table, column, errors)
+    columns = ProfileColumns(
+        age=age,
+        birth_date=birth_date,
+        marital_status=marital_status,
+        spouse_accompanying=_flags(table, "spouse_accompanying"),
+        spouse_canadian=_flags(table, "spouse_canadian"),
+        education=education,
+        canadian_education=canadian_education,
+        first_language=first,
+        second_language=second,
+        canadian_work_years=canadian_work_years,
+        foreign_work_years=foreign_work_years,
+        certificate_of_qualification=_flags(table, "certificate_of_qualification"),
+        job_offer=job_offer,
+        provincial_nomination=_flags(table, "provincial_nomination"),
+        sibling_in_canada=_flags(table, "sibling_in_canada"),
+        spouse_education=spouse_education,
+        spouse_language=spouse_language,
+        spouse_canadian_work_years=spouse_canadian_work_years,
+    )
+    return ReadTable(columns=columns, ids=ids, errors=errors.errors)
+

@@ -1,0 +1,200 @@
+"""Candidates as arrays: the facts a profile declares, and the factors the formulas read.
+
+:class:`ProfileColumns` is a pool of profiles as columns of integer codes, numbers and dates
+(one row a candidate), whatever it came from (JSON, Parquet, the database). On a scoring day,
+:func:`derive_factors` turns it into :class:`CandidateFactors`: age on that day, CLB/NCLC
+levels from the test results under the tables of their test dates, and the spouse column of
+crs-and-programs.md §1.1. Problems that only show on a date (a test not yet accepted, a
+result dated after the day, an invalid score on the scale of its date) come back per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from openentry.rules import codes, language
+from openentry.rules.language import ConvertedLanguage, LanguageResults
+from openentry.rules.snapshot import WITH_SPOUSE, WITHOUT_SPOUSE, RulesSnapshot
+
+Flags = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class ProfileColumns:
+    """n profiles as columns (shared/spec/interfaces.md §1). ``age`` is -1 where ``birth_date`` is given."""
+
+    age: NDArray[np.int16]
+    birth_date: NDArray[np.datetime64]
+    marital_status: NDArray[np.int8]
+    spouse_accompanying: Flags
+    spouse_canadian: Flags
+    education: NDArray[np.int8]
+    canadian_education: NDArray[np.int8]
+    first_language: LanguageResults
+    second_language: LanguageResults
+    canadian_work_years: NDArray[np.int16]
+    foreign_work_years: NDArray[np.int16]
+    certificate_of_qualification: Flags
+    job_offer: NDArray[np.int8]
+    provincial_nomination: Flags
+    sibling_in_canada: Flags
+    spouse_education: NDArray[np.int8]
+    spouse_language: LanguageResults
+    spouse_canadian_work_years: NDArray[np.int16]
+
+    @property
+    def size(self) -> int:
+        return int(self.age.shape[0])
+
+
+@dataclass(frozen=True)
+class CandidateFactors:
+    """What the CRS formulas read, for n candidates on one day."""
+
+    column: NDArray[np.int8]  # WITH_SPOUSE or WITHOUT_SPOUSE
+    age: NDArray[np.int16]
+    education: NDArray[np.int8]
+    first_language: NDArray[np.int8]  # (n, 4) levels
+    second_language: NDArray[np.int8]  # (n, 4) levels, 0 without a result
+    canadian_work_years: NDArray[np.int16]
+    foreign_work_years: NDArray[np.int16]
+    certificate_of_qualification: Flags
+    job_offer: NDArray[np.int8]
+    provincial_nomination: Flags
+    sibling_in_canada: Flags
+    canadian_education: NDArray[np.int8]
+    spouse_education: NDArray[np.int8]
+    spouse_language: NDArray[np.int8]  # (n, 4) levels
+    spouse_canadian_work_years: NDArray[np.int16]
+    french: NDArray[np.int8]  # (n, 4) French levels, whichever language slot holds them
+    has_french: Flags
+    english: NDArray[np.int8]
+    has_english: Flags
+
+    @property
+    def size(self) -> int:
+        return int(self.age.shape[0])
+
+    @property
+    def with_spouse(self) -> Flags:
+        flags: Flags = self.column == WITH_SPOUSE
+        return flags
+
+
+@dataclass(frozen=True)
+class FactorProblems:
+    """Per-row problems found while deriving factors on a day.
+
+    ``errors`` maps a row to (field path, message): the row cannot be scored. ``warnings``
+    maps a row to messages about a result that takes the profile out of the pool.
+    """
+
+    errors: dict[int, tuple[str, str]] = field(default_factory=dict)
+    warnings: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def _describe_language(
+    prefix: str,
+    converted: ConvertedLanguage,
+    results: LanguageResults,
+    scoring_day: datetime.date,
+    validity_years: int,
+    problems: FactorProblems,
+) -> None:
+    for row in np.flatnonzero(converted.has_error | converted.expired):
+        row_index = int(row)
+        test = codes.LANGUAGE_TESTS[int(results.tests[row])]
+        if row_index in problems.errors:
+            continue
+        if converted.after_scoring_day[row]:
+            problems.errors[row_index] = (
+                f"{prefix}.test_date",
+                f"{results.test_dates[row]} is after the scoring date {scoring_day.isoformat()}",
+            )
+        elif converted.not_accepted[row]:
+            problems.errors[row_index] = (
+                f"{prefix}.test",
+                f"{test} results are not accepted on the date of this result or on {scoring_day.isoformat()}",
+            )
+        elif converted.invalid_score[row].any():
+            ability_code = int(np.flatnonzero(converted.invalid_score[row])[0])
+            ability = codes.ABILITIES[ability_code]
+            value = results.scores[row, ability_code]
+            problems.errors[row_index] = (
+                f"{prefix}.{ability}",
+                f"{value:g} is not a {test} {ability} score",
+            )
+        elif converted.expired[row]:
+            problems.warnings.setdefault(row_index, []).append(
+                (
+                    f"{prefix}.test_date",
+                    f"result of {results.test_dates[row]} is {validity_years} years old or more on "
+                    f"{scoring_day.isoformat()}: the profile would no longer be in the pool",
+                )
+            )
+
+
+def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[CandidateFactors, FactorProblems]:
+    """The factors of every profile on ``rules.day``, and the rows that cannot be scored."""
+    day = rules.day
+    problems = FactorProblems()
+    validity = rules.language.result_validity_years
+    converted: dict[str, ConvertedLanguage] = {}
+    for prefix, results in (
+        ("first_language", profiles.first_language),
+        ("second_language", profiles.second_language),
+        ("spouse_language", profiles.spouse_language),
+    ):
+        converted[prefix] = language.convert(rules.language, results, day)
+        _describe_language(prefix, converted[prefix], results, day, validity, problems)
+
+    has_birth_date = ~np.isnat(profiles.birth_date)
+    age = profiles.age.astype(np.int16, copy=True)
+    if has_birth_date.any():
+        computed = language.whole_years_between(profiles.birth_date[has_birth_date], day)
+        age[has_birth_date] = computed.astype(np.int16)
+        for row in np.flatnonzero(has_birth_date)[computed < 0]:
+            problems.errors.setdefault(
+                int(row), ("birth_date", f"{profiles.birth_date[row]} is after the scoring date {day.isoformat()}")
+            )
+    age = np.maximum(age, 0).astype(np.int16)
+
+    partnered = np.isin(profiles.marital_status, [codes.MARITAL_STATUSES.index(s) for s in codes.PARTNERED_STATUSES])
+    with_spouse = partnered & profiles.spouse_accompanying & ~profiles.spouse_canadian
+    column = np.where(with_spouse, WITH_SPOUSE, WITHOUT_SPOUSE).astype(np.int8)
+
+    first = converted["first_language"].levels
+    second = converted["second_language"].levels
+    first_is_french = language.is_french(profiles.first_language.tests)
+    second_is_french = language.is_french(profiles.second_language.tests)
+    first_is_english = language.is_english(profiles.first_language.tests)
+    second_is_english = language.is_english(profiles.second_language.tests)
+    french = np.where(first_is_french[:, None], first, np.where(second_is_french[:, None], second, 0)).astype(np.int8)
+    english = np.where(first_is_english[:, None], first, np.where(second_is_english[:, None], second, 0)).astype(np.int8)
+
+    factors = CandidateFactors(
+        column=column,
+        age=age,
+        education=profiles.education,
+        first_language=first,
+        second_language=second,
+        canadian_work_years=profiles.canadian_work_years,
+        foreign_work_years=profiles.foreign_work_years,
+        certificate_of_qualification=profiles.certificate_of_qualification,
+        job_offer=profiles.job_offer,
+        provincial_nomination=profiles.provincial_nomination,
+        sibling_in_canada=profiles.sibling_in_canada,
+        canadian_education=profiles.canadian_education,
+        spouse_education=profiles.spouse_education,
+        spouse_language=converted["spouse_language"].levels,
+        spouse_canadian_work_years=profiles.spouse_canadian_work_years,
+        french=french,
+        has_french=first_is_french | second_is_french,
+        english=english,
+        has_english=first_is_english | second_is_english,
+    )
+    return factors, problems

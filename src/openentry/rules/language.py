@@ -1,0 +1,141 @@
+"""Language test results -> CLB/NCLC levels, for whole arrays of results at once.
+
+crs-and-programs.md §2: each ability is looked up separately in the test's equivalency table;
+a score below the lowest row is below CLB 4 (level 0 here: no points, no program minimum met);
+scores above the top row take the top row. A score that does not exist on the test (IELTS 7.3,
+CELPIP 13, TCF writing 25) is an error, never a guess. The table is the one in force on the
+result's test date (TEF Canada changed scale on 2023-12-11); the test must also be accepted on
+the scoring day (PTE Core from 2024-01-30). Results 2 years old or more are flagged: the profile
+would no longer be in the pool (MI 2017-1 s. 3(4)); the level is still converted and reported.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from openentry.rules import codes
+from openentry.rules.snapshot import AbilityScale, LanguageRules
+
+Levels = NDArray[np.int8]
+Flags = NDArray[np.bool_]
+Days = NDArray[np.datetime64]
+
+# Tolerance for "is this score on the test's step grid" (IELTS bands are halves).
+_GRID_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class LanguageResults:
+    """Raw results of one kind (first language, second language, spouse) for n candidates.
+
+    ``tests`` holds codes of :data:`codes.LANGUAGE_TESTS` (0: no result); ``scores`` is
+    (n, 4) in ABILITIES order; ``test_dates`` is NaT where no date was given.
+    """
+
+    tests: NDArray[np.int8]
+    scores: NDArray[np.float64]
+    test_dates: Days
+
+    @staticmethod
+    def empty(size: int) -> LanguageResults:
+        return LanguageResults(
+            tests=np.zeros(size, dtype=np.int8),
+            scores=np.zeros((size, len(codes.ABILITIES)), dtype=np.float64),
+            test_dates=np.full(size, np.datetime64("NaT"), dtype="datetime64[D]"),
+        )
+
+
+@dataclass(frozen=True)
+class ConvertedLanguage:
+    """Levels (n, 4) and what was wrong with each result."""
+
+    levels: Levels
+    invalid_score: Flags  # (n, 4): the score does not exist on the test
+    not_accepted: Flags  # the test is not accepted on the test date or the scoring day
+    after_scoring_day: Flags  # the result is dated after the scoring day
+    expired: Flags  # the result is result_validity_years old or more on the scoring day
+
+    @property
+    def has_error(self) -> Flags:
+        flags: Flags = self.invalid_score.any(axis=1) | self.not_accepted | self.after_scoring_day
+        return flags
+
+
+def convert_ability(scale: AbilityScale, scores: NDArray[np.float64]) -> tuple[Levels, Flags]:
+    """Levels for one ability's scores, and a flag where a score is not on the test's scale."""
+    offsets = (scores - scale.minimum) / scale.step
+    on_grid = np.abs(offsets - np.round(offsets)) <= _GRID_TOLERANCE
+    valid = (scores >= scale.minimum) & (scores <= scale.maximum) & on_grid
+    positions = np.searchsorted(scale.thresholds, scores, side="right") - 1
+    levels = np.where(positions >= 0, scale.levels[np.clip(positions, 0, None)], 0).astype(np.int8)
+    return levels, ~valid
+
+
+def whole_years_between(start: Days, end: datetime.date) -> NDArray[np.int64]:
+    """Whole years from each ``start`` to ``end`` (a birthday or anniversary on ``end`` counts)."""
+    start_years = start.astype("datetime64[Y]")
+    years = end.year - (start_years.astype(np.int64) + 1970)
+    months = start.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    days = (start - start.astype("datetime64[M]")).astype(np.int64) + 1
+    not_yet = (end.month < months) | ((end.month == months) & (end.day < days))
+    result: NDArray[np.int64] = years - not_yet.astype(np.int64)
+    return result
+
+
+def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetime.date) -> ConvertedLanguage:
+    """Convert every result to levels with the table of its test date (grouped by test and era)."""
+    size = results.tests.shape[0]
+    levels = np.zeros((size, len(codes.ABILITIES)), dtype=np.int8)
+    invalid = np.zeros((size, len(codes.ABILITIES)), dtype=np.bool_)
+    not_accepted = np.zeros(size, dtype=np.bool_)
+    day = np.datetime64(scoring_day, "D")
+    dated = ~np.isnat(results.test_dates)
+    result_days = np.where(dated, results.test_dates, day)
+    after = dated & (results.test_dates > day)
+    for test_code, test in enumerate(codes.LANGUAGE_TESTS[1:], start=1):
+        rows = np.flatnonzero(results.tests == test_code)
+        if rows.size == 0:
+            continue
+        eras = rules.tests[test]
+        if eras[-1].table is None:
+            not_accepted[rows] = True
+            continue
+        starts = np.array([era.effective for era in eras], dtype="datetime64[D]")
+        era_index = np.searchsorted(starts, result_days[rows], side="right") - 1
+        for era_code in np.unique(era_index):
+            era_rows = rows[era_index == era_code]
+            table = eras[int(era_code)].table if era_code >= 0 else None
+            if table is None:
+                not_accepted[era_rows] = True
+                continue
+            for ability_code, scale in enumerate(table.abilities):
+                ability_levels, ability_invalid = convert_ability(scale, results.scores[era_rows, ability_code])
+                levels[era_rows, ability_code] = ability_levels
+                invalid[era_rows, ability_code] = ability_invalid
+    has_result = results.tests != 0
+    expired = has_result & dated & (whole_years_between(result_days, scoring_day) >= rules.result_validity_years)
+    problem = invalid.any(axis=1) | not_accepted
+    levels[problem] = 0
+    return ConvertedLanguage(
+        levels=levels,
+        invalid_score=invalid,
+        not_accepted=not_accepted,
+        after_scoring_day=after,
+        expired=expired & ~after,
+    )
+
+
+def is_french(tests: NDArray[np.int8]) -> Flags:
+    french_codes = [codes.LANGUAGE_TESTS.index(test) for test in codes.FRENCH_TESTS]
+    flags: Flags = np.isin(tests, french_codes)
+    return flags
+
+
+def is_english(tests: NDArray[np.int8]) -> Flags:
+    english_codes = [codes.LANGUAGE_TESTS.index(test) for test in codes.ENGLISH_TESTS]
+    flags: Flags = np.isin(tests, english_codes)
+    return flags

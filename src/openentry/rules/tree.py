@@ -1,0 +1,197 @@
+"""The law as dated data: load, validate and resolve the parameter tree.
+
+Every point value, threshold and table of the rules lives in a YAML file under
+``rules/parameters/``; the path is the dotted name (``crs/core/age.yaml`` is
+``crs.core.age``). A file maps effective dates to values; the newest date not after the
+day asked for wins, and ``null`` means the quantity is not in force (repealed, or not yet
+introduced). Every file names its unit and, for every date, the instrument it comes from
+(shared/STYLE.md, habit 1).
+
+The loader checks the whole tree once, at start-up: known keys only, a unit and a
+description, dates strictly increasing, a reference for every dated value and no reference
+without a value, and every file starting on the same first day (the launch of Express
+Entry), so no quantity has a gap at the start of the rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PARAMETERS_DIRECTORY = Path(__file__).parent / "parameters"
+
+_REQUIRED_KEYS = frozenset({"description", "unit", "reference", "values"})
+
+
+class ParameterError(ValueError):
+    """The parameter tree is malformed, or a value was asked for outside it."""
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """One value of a parameter, in force from ``effective`` until the next dated value."""
+
+    effective: datetime.date
+    value: object
+    reference: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One quantity of the law: its dotted name, description, unit and dated values."""
+
+    name: str
+    description: str
+    unit: str
+    history: tuple[DatedValue, ...]
+
+    def entry_at(self, day: datetime.date) -> DatedValue:
+        """The dated value in force on ``day`` (the newest effective date not after it)."""
+        found: DatedValue | None = None
+        for entry in self.history:
+            if entry.effective <= day:
+                found = entry
+            else:
+                break
+        if found is None:
+            raise ParameterError(
+                f"{self.name}: no value before {self.history[0].effective.isoformat()} "
+                f"(asked for {day.isoformat()}); the rules begin on that day"
+            )
+        return found
+
+    def value_at(self, day: datetime.date) -> object:
+        return self.entry_at(day).value
+
+    @property
+    def effective_dates(self) -> tuple[datetime.date, ...]:
+        return tuple(entry.effective for entry in self.history)
+
+
+def _as_date(raw: object, where: str) -> datetime.date:
+    if isinstance(raw, datetime.datetime):
+        raise ParameterError(f"{where}: {raw!r} must be a date (YYYY-MM-DD), not a date-time")
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ParameterError(f"{where}: {raw!r} is not a date (YYYY-MM-DD)")
+
+
+def _parse_file(path: Path, name: str) -> Parameter:
+    where = f"{path.relative_to(PARAMETERS_DIRECTORY.parent)}"
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{where}: not valid YAML: {error}") from error
+    if not isinstance(document, dict):
+        raise ParameterError(f"{where}: must be a mapping with keys {sorted(_REQUIRED_KEYS)}")
+    keys = set(document)
+    if keys != _REQUIRED_KEYS:
+        missing = sorted(_REQUIRED_KEYS - keys)
+        unknown = sorted(keys - _REQUIRED_KEYS)
+        raise ParameterError(f"{where}: missing keys {missing}, unknown keys {unknown}")
+    for text_key in ("description", "unit"):
+        if not isinstance(document[text_key], str) or not document[text_key].strip():
+            raise ParameterError(f"{where}: '{text_key}' must be a non-empty text")
+    references = document["reference"]
+    values = document["values"]
+    if not isinstance(references, dict) or not references:
+        raise ParameterError(f"{where}: 'reference' must map each effective date to its source")
+    if not isinstance(values, dict) or not values:
+        raise ParameterError(f"{where}: 'values' must map effective dates to values")
+    reference_by_date: dict[datetime.date, str] = {}
+    for raw_date, text in references.items():
+        day = _as_date(raw_date, f"{where} reference")
+        if not isinstance(text, str) or not text.strip():
+            raise ParameterError(f"{where}: reference for {day} must name its source")
+        reference_by_date[day] = text.strip()
+    history: list[DatedValue] = []
+    previous: datetime.date | None = None
+    for raw_date, value in values.items():
+        day = _as_date(raw_date, f"{where} values")
+        if previous is not None and day <= previous:
+            raise ParameterError(f"{where}: effective dates must increase ({day} after {previous})")
+        if day not in reference_by_date:
+            raise ParameterError(f"{where}: value of {day} has no reference (its source)")
+        history.append(DatedValue(day, value, reference_by_date[day]))
+        previous = day
+    unreferenced = sorted(set(reference_by_date) - {entry.effective for entry in history})
+    if unreferenced:
+        raise ParameterError(f"{where}: references for dates with no value: {unreferenced}")
+    return Parameter(name, document["description"].strip(), document["unit"].strip(), tuple(history))
+
+
+class ParameterTree(Mapping[str, Parameter]):
+    """Every parameter file of the tree, by dotted name, validated."""
+
+    def __init__(self, parameters: dict[str, Parameter], digest: str) -> None:
+        self._parameters = dict(sorted(parameters.items()))
+        self.digest = digest
+        first_days = {parameter.history[0].effective for parameter in self._parameters.values()}
+        if len(first_days) != 1:
+            late = sorted(
+                f"{name} ({parameter.history[0].effective})"
+                for name, parameter in self._parameters.items()
+                if parameter.history[0].effective != min(first_days)
+            )
+            raise ParameterError(
+                f"every parameter must start on {min(first_days)} (use null where a quantity was not "
+                f"yet in force); these start later: {', '.join(late)}"
+            )
+        self.first_day: datetime.date = first_days.pop()
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self._parameters[name]
+        except KeyError:
+            raise ParameterError(f"no parameter named {name!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def effective_dates(self) -> tuple[datetime.date, ...]:
+        """Every day on which some quantity of the law changed, ascending."""
+        days = {day for parameter in self._parameters.values() for day in parameter.effective_dates}
+        return tuple(sorted(days))
+
+    def era_start(self, day: datetime.date) -> datetime.date:
+        """The newest effective date not after ``day``: days in one era share one snapshot."""
+        if day < self.first_day:
+            raise ParameterError(
+                f"date {day.isoformat()} is before the rules begin ({self.first_day.isoformat()})"
+            )
+        start = self.first_day
+        for effective in self.effective_dates():
+            if effective <= day:
+                start = effective
+        return start
+
+
+def load_tree(directory: Path = PARAMETERS_DIRECTORY) -> ParameterTree:
+    """Read and validate every ``*.yaml`` file below ``directory``."""
+    hasher = hashlib.sha256()
+    parameters: dict[str, Parameter] = {}
+    for path in sorted(directory.rglob("*.yaml")):
+        relative = path.relative_to(directory)
+        name = ".".join(relative.with_suffix("").parts)
+        content = path.read_bytes()
+        hasher.update(str(relative.as_posix()).encode())
+        hasher.update(b"\0")
+        hasher.update(content)
+        hasher.update(b"\0")
+        parameters[name] = _parse_file(path, name)
+    if not parameters:
+        raise ParameterError(f"no parameter files under {directory}")
+    return ParameterTree(parameters, hasher.hexdigest())

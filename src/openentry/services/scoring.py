@@ -1,0 +1,156 @@
+"""Use case: score profiles on a date, one or a million, with the same formulas.
+
+JSON profiles are validated one at a time (each failure is that profile's own error line);
+the valid ones go through the columnar path with a Parquet pool: table -> arrays -> factors on
+the day -> CRS. Results keep the input order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from openentry import rules as rules_package
+from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
+from openentry.profiles.schema import Profile, ProfileError, parse_profile
+from openentry.rules.candidates import derive_factors
+from openentry.rules.crs import LINE_NAMES, SECTION_NAMES, CrsScores, score
+from openentry.rules.snapshot import RulesSnapshot
+
+
+@dataclass(frozen=True)
+class ScoredTable:
+    """Scores of every row of a table; rows in ``errors`` have no meaningful score."""
+
+    ids: list[str | None]
+    scores: CrsScores
+    errors: dict[int, tuple[str, str]]
+    warnings: dict[int, list[tuple[str, str]]]
+    rules: RulesSnapshot
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def score_read_table(read: ReadTable, on: datetime.date) -> ScoredTable:
+    """Score validated columns on ``on``; date-dependent problems join the table's errors."""
+    snapshot = rules_package.at(on)
+    factors, problems = derive_factors(snapshot, read.columns)
+    scores = score(snapshot, factors)
+    errors = dict(read.errors)
+    for row, problem in problems.errors.items():
+        errors.setdefault(row, problem)
+    return ScoredTable(ids=read.ids, scores=scores, errors=errors, warnings=problems.warnings, rules=snapshot)
+
+
+def score_table(table: pa.Table, on: datetime.date) -> ScoredTable:
+    return score_read_table(columns_from_table(table), on)
+
+
+def _result_line(scored: ScoredTable, row: int, explain: bool) -> dict[str, object]:
+    scores = scored.scores
+    line: dict[str, object] = {
+        "id": scored.ids[row],
+        "total": int(scores.total[row]),
+        "core": int(scores.core[row]),
+        "spouse": int(scores.spouse[row]),
+        "transferability": int(scores.transferability[row]),
+        "additional": int(scores.additional[row]),
+    }
+    if explain:
+        line["lines"] = {name: int(scores.lines[name][row]) for name in LINE_NAMES}
+        line["on"] = scored.rules.day.isoformat()
+        line["rules"] = scored.rules.version
+    if row in scored.warnings:
+        line["warnings"] = [{"field": field, "message": message} for field, message in scored.warnings[row]]
+    return line
+
+
+def result_lines(scored: ScoredTable, explain: bool = False) -> Iterator[dict[str, object]]:
+    """One JSON-ready object per row: its score, or its error."""
+    for row in range(scored.size):
+        if row in scored.errors:
+            field, message = scored.errors[row]
+            yield {"id": scored.ids[row], "error": {"field": field, "message": message}}
+        else:
+            yield _result_line(scored, row, explain)
+
+
+@dataclass(frozen=True)
+class RawProfile:
+    """One profile as read from a file: its decoded JSON, or why it could not be decoded."""
+
+    value: object
+    problem: ProfileError | None = None
+
+    @property
+    def raw_id(self) -> object:
+        return self.value.get("id") if isinstance(self.value, dict) else None
+
+
+def validate_profiles(
+    raw_profiles: Sequence[RawProfile], require_id: bool
+) -> tuple[list[Profile], list[int], dict[int, ProfileError]]:
+    """Parse every profile; the valid ones, their positions, and the errors by position."""
+    valid: list[Profile] = []
+    positions: list[int] = []
+    errors: dict[int, ProfileError] = {}
+    for position, raw in enumerate(raw_profiles):
+        if raw.problem is not None:
+            errors[position] = raw.problem
+            continue
+        try:
+            valid.append(parse_profile(raw.value, require_id=require_id))
+            positions.append(position)
+        except ProfileError as error:
+            errors[position] = error
+    return valid, positions, errors
+
+
+def score_profiles(
+    raw_profiles: Sequence[RawProfile], on: datetime.date, explain: bool = False, require_id: bool = False
+) -> list[dict[str, object]]:
+    """Score a batch of decoded JSON profiles; one result or error object per input, in order."""
+    valid, positions, errors = validate_profiles(raw_profiles, require_id)
+    results: list[dict[str, object]] = [{} for _ in raw_profiles]
+    for position, error in errors.items():
+        raw_id = raw_profiles[position].raw_id
+        results[position] = {"id": raw_id if isinstance(raw_id, str) else None, "error": error.as_dict()}
+    if valid:
+        scored = score_table(table_from_profiles(valid), on)
+        for position, line in zip(positions, result_lines(scored, explain), strict=True):
+            results[position] = line
+    return results
+
+
+def score_one(profile: dict[str, object], on: datetime.date) -> dict[str, object]:
+    """Score one profile dict with its explanation; raises ProfileError when it is not valid."""
+    result = score_profiles([RawProfile(profile)], on, explain=True)[0]
+    error = result.get("error")
+    if isinstance(error, dict):
+        raise ProfileError(str(error["field"]), str(error["message"]))
+    return result
+
+
+def section_arrays(scores: CrsScores) -> dict[str, np.ndarray]:
+    """The four sections and the total, by name (for columnar outputs)."""
+    arrays: dict[str, np.ndarray] = {"total": scores.total}
+    for name in SECTION_NAMES:
+        arrays[name] = getattr(scores, name)
+    return arrays
+
+
+def chunked(items: Iterable[object], size: int) -> Iterator[list[object]]:
+    chunk: list[object] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
