@@ -154,3 +154,23 @@ def chunked(items: Iterable[object], size: int) -> Iterator[list[object]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def scored_table_to_arrow(scored: ScoredTable, explain: bool) -> pa.Table:
+    """A scored table as Arrow columns: id, the sections and total, (the lines), and the error."""
+    error_rows = np.zeros(scored.size, dtype=np.bool_)
+    error_rows[list(scored.errors)] = True
+    columns: dict[str, pa.Array] = {"id": pa.array(scored.ids, type=pa.string())}
+    for name, values in section_arrays(scored.scores).items():
+        columns[name] = pa.array(values.astype(np.int16), mask=error_rows)
+    if explain:
+        for name in LINE_NAMES:
+            columns[name.replace(".", "_")] = pa.array(scored.scores.lines[name], mask=error_rows)
+    fields = [scored.errors.get(row, (None, None)) for row in range(scored.size)] if scored.errors else None
+    if fields is None:
+        columns["error_field"] = pa.nulls(scored.size, pa.string())
+        columns["error_message"] = pa.nulls(scored.size, pa.string())
+    else:
+        columns["error_field"] = pa.array([field for field, _ in fields], type=pa.string())
+        columns["error_message"] = pa.array([message for _, message in fields], type=pa.string())
+    return pa.table(columns)

@@ -1,0 +1,31 @@
+"""A progress bar on standard error for work that takes more than a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+# Below this many items the work finishes in well under a second: no bar.
+PROGRESS_THRESHOLD = 50_000
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(n)``; draws a bar on standard error when ``total`` is large."""
+    if total < PROGRESS_THRESHOLD:
+        yield lambda _count: None
+        return
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task(description, total=total)
+        yield lambda count: progress.advance(task, count)
