@@ -11,7 +11,8 @@ Flat names: a language result ``first_language.reading`` is the column
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from openentry.profiles.schema import Profile
+from openentry.profiles.schema import PROFILE_FIELDS, Profile
 from openentry.rules import codes
 from openentry.rules.candidates import ProfileColumns
 from openentry.rules.language import LanguageResults
@@ -230,10 +231,11 @@ def _integers(table: pa.Table, column: str, errors: _Errors, fill: int = 0) -> N
     default = _DEFAULTS.get(column)
     if default is not None:
         values = values.fill_null(default)
+    given = ~values.is_null().to_numpy(zero_copy_only=False)
     numbers = values.fill_null(fill).to_numpy(zero_copy_only=False).astype(np.int64)
     low, high = _RANGES[column]
     errors.add(
-        (numbers < low) | (numbers > high),
+        given & ((numbers < low) | (numbers > high)),
         field_path(column),
         lambda row: f"{numbers[row]} is out of range; allowed {low} to {high}",
     )
@@ -332,3 +334,39 @@ def columns_from_table(raw_table: pa.Table) -> ReadTable:
     )
     return ReadTable(columns=columns, ids=ids, errors=errors.errors)
 
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def profiles_from_table(table: pa.Table) -> Iterator[dict[str, object]]:
+    """Each row as a profile JSON object (interfaces.md §1); absent optional fields are left out."""
+    for row in table.to_pylist():
+        profile: dict[str, object] = {}
+        for name, value in row.items():
+            prefix = next((p for p in LANGUAGE_PREFIXES if name.startswith(p + "_")), None)
+            if prefix is not None:
+                continue
+            if value is None and name in ("age", "birth_date", "id", "submitted_at", "settlement_funds_cad", "primary_noc"):
+                continue
+            if name == "work_history" and value is not None:
+                value = [{key: _plain(item) for key, item in job.items()} for job in value]
+            profile[name] = _plain(value)
+        for prefix in LANGUAGE_PREFIXES:
+            test = row[f"{prefix}_test"]
+            if test is None:
+                profile[prefix] = None
+                continue
+            result: dict[str, object] = {"test": test}
+            for ability in codes.ABILITIES:
+                score = row[f"{prefix}_{ability}"]
+                result[ability] = int(score) if float(score).is_integer() else score
+            if row[f"{prefix}_test_date"] is not None:
+                result["test_date"] = _plain(row[f"{prefix}_test_date"])
+            profile[prefix] = result
+        yield {name: profile[name] for name in PROFILE_FIELDS if name in profile}

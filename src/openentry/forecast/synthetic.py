@@ -1,0 +1,344 @@
+"""Synthetic pools: valid, varied profiles whose CRS distribution follows a published pool.
+
+IRCC publishes the pool's score bands with its rounds (the pool_* columns of ee_rounds.csv).
+We draw candidates factor by factor (age, education, tests with real scores on their scales,
+work years with a matching work history, spouse, extras), score each batch on the day with
+the same formulas as everything else, and keep candidates band by band until every band of
+the latest published distribution holds its share. Everything is drawn from one seeded
+generator, so the same size and seed give the same profiles, whatever the output format.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from openentry import rules as rules_package
+from openentry.profiles.columnar import JOB_TYPE, SCHEMA, columns_from_table
+from openentry.rules import codes
+from openentry.rules.candidates import derive_factors
+from openentry.rules.crs import score
+from openentry.rules.snapshot import LanguageTable
+
+# Score bands of IRCC's published distribution (SOURCES.md: dd1..dd17, the fine bands of dd3 and dd9).
+BANDS: tuple[tuple[str, int, int], ...] = (
+    ("pool_601_1200", 601, 1200),
+    ("pool_501_600", 501, 600),
+    ("pool_491_500", 491, 500),
+    ("pool_481_490", 481, 490),
+    ("pool_471_480", 471, 480),
+    ("pool_461_470", 461, 470),
+    ("pool_451_460", 451, 460),
+    ("pool_441_450", 441, 450),
+    ("pool_431_440", 431, 440),
+    ("pool_421_430", 421, 430),
+    ("pool_411_420", 411, 420),
+    ("pool_401_410", 401, 410),
+    ("pool_351_400", 351, 400),
+    ("pool_301_350", 301, 350),
+    ("pool_0_300", 0, 300),
+)
+
+_BATCH = 200_000
+_MAX_BATCHES = 400
+_DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class PublishedDistribution:
+    """A published pool distribution: the round it came with and the count in each band."""
+
+    draw_number: str
+    date: datetime.date
+    counts: dict[str, int]
+
+    @property
+    def shares(self) -> NDArray[np.float64]:
+        values = np.array([self.counts[name] for name, _, _ in BANDS], dtype=np.float64)
+        shares: NDArray[np.float64] = values / values.sum()
+        return shares
+
+
+def latest_distribution(on: datetime.date | None = None) -> PublishedDistribution:
+    """The newest published distribution in the bundled rounds (not after ``on`` when given)."""
+    text = resources.files("openentry.data").joinpath("ee_rounds.csv").read_text(encoding="utf-8")
+    found: PublishedDistribution | None = None
+    for row in csv.DictReader(text.splitlines()):
+        if not row.get("pool_total"):
+            continue
+        day = datetime.date.fromisoformat(row["date"])
+        if on is not None and day > on:
+            continue
+        counts = {name: int(row[name]) for name, _, _ in BANDS}
+        if found is None or day >= found.date:
+            found = PublishedDistribution(row["draw_number"], day, counts)
+    if found is None:
+        raise ValueError("no published pool distribution on or before that date")
+    return found
+
+
+def _skilled_nocs() -> NDArray[np.str_]:
+    text = resources.files("openentry.data").joinpath("noc2021.csv").read_text(encoding="utf-8")
+    skilled_teers = {"0", "1", "2", "3"}
+    return np.array([row["code"] for row in csv.DictReader(text.splitlines()) if row["teer"] in skilled_teers])
+
+
+def _choice(generator: np.random.Generator, options: tuple[str, ...], weights: tuple[float, ...], size: int) -> NDArray[np.int64]:
+    probabilities = np.array(weights, dtype=np.float64)
+    return generator.choice(len(options), size=size, p=probabilities / probabilities.sum())
+
+
+def _score_for_level(table: LanguageTable, ability_code: int, levels: NDArray[np.int64]) -> NDArray[np.float64]:
+    """The lowest score of each level on the test's scale (the scale minimum below the table)."""
+    scale = table.abilities[ability_code]
+    scores = np.full(levels.shape, scale.minimum, dtype=np.float64)
+    for threshold, level in zip(scale.thresholds, scale.levels, strict=True):
+        scores = np.where(levels >= level, threshold, scores)
+    return scores
+
+
+def _language(
+    generator: np.random.Generator,
+    on: datetime.date,
+    size: int,
+    french: NDArray[np.bool_],
+    level_center: NDArray[np.float64],
+    present: NDArray[np.bool_],
+) -> dict[str, object]:
+    """A language result per row (None where absent): a test of the right language, scores on its scale."""
+    english_tests = ("ielts", "celpip") + (("pte_core",) if rules_package.at(on).language.tests["pte_core"][-1].table else ())
+    english_weights = (0.5, 0.35, 0.15)[: len(english_tests)]
+    french_tests = ("tef_canada", "tcf_canada")
+    english_choice = np.array(english_tests)[_choice(generator, english_tests, english_weights, size)]
+    french_choice = np.array(french_tests)[_choice(generator, french_tests, (0.6, 0.4), size)]
+    tests = np.where(french, french_choice, english_choice)
+    # Results are valid for two years; keep every test date inside that window.
+    age_days = generator.integers(10, 700, size=size)
+    test_dates = np.datetime64(on, "D") - age_days.astype("timedelta64[D]")
+    levels = np.clip(np.rint(level_center[:, None] + generator.normal(0, 0.8, size=(size, 4))), 3, 12).astype(np.int64)
+    scores = np.zeros((size, 4), dtype=np.float64)
+    for test in (*english_tests, *french_tests):
+        rows = np.flatnonzero(tests == test)
+        if rows.size == 0:
+            continue
+        eras = rules_package.at(on).language.tests[test]
+        starts = np.array([era.effective for era in eras], dtype="datetime64[D]")
+        era_index = np.searchsorted(starts, test_dates[rows], side="right") - 1
+        for era_code in np.unique(era_index):
+            era_rows = rows[era_index == era_code]
+            table = eras[int(era_code)].table
+            if table is None:
+                continue
+            for ability_code in range(4):
+                scores[era_rows, ability_code] = _score_for_level(table, ability_code, levels[era_rows, ability_code])
+    return {
+        "test": np.where(present, tests, None),
+        "scores": scores,
+        "test_date": np.where(present, test_dates, np.datetime64("NaT")),
+        "present": present,
+    }
+
+
+def _language_arrays(prefix: str, result: dict[str, object]) -> dict[str, pa.Array]:
+    present = np.asarray(result["present"], dtype=bool)
+    scores = np.asarray(result["scores"])
+    arrays: dict[str, pa.Array] = {f"{prefix}_test": pa.array(list(np.asarray(result["test"])), type=pa.string())}
+    for ability_code, ability in enumerate(codes.ABILITIES):
+        arrays[f"{prefix}_{ability}"] = pa.array(scores[:, ability_code], mask=~present)
+    arrays[f"{prefix}_test_date"] = pa.array(np.asarray(result["test_date"], dtype="datetime64[D]"), type=pa.date32())
+    return arrays
+
+
+def _work_history(
+    on: datetime.date,
+    nocs: NDArray[np.str_],
+    canadian_years: NDArray[np.int64],
+    foreign_years: NDArray[np.int64],
+    hours: NDArray[np.float64],
+) -> pa.Array:
+    """Jobs matching the declared years: a Canadian job ending yesterday, a foreign one before it.
+
+    Each job lasts its whole years plus a month, so that at 30 counted hours a week it gives
+    exactly the declared whole years of 1,560 hours (crs-and-programs.md §1.6).
+    """
+    size = len(nocs)
+    day = np.datetime64(on, "D")
+    extra_month = np.timedelta64(31, "D")
+    canadian_end = day - np.timedelta64(1, "D")
+    canadian_start = canadian_end - (np.ceil(canadian_years * _DAYS_PER_YEAR).astype("timedelta64[D]") + extra_month)
+    foreign_end = np.where(canadian_years > 0, canadian_start - np.timedelta64(1, "D"), canadian_end)
+    foreign_start = foreign_end - (np.ceil(foreign_years * _DAYS_PER_YEAR).astype("timedelta64[D]") + extra_month)
+    has_canadian = canadian_years > 0
+    has_foreign = foreign_years > 0
+    counts = has_canadian.astype(np.int32) + has_foreign.astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    job_rows = np.repeat(np.arange(size), counts)
+    # Within a candidate, the Canadian job comes first.
+    is_first = np.ones(len(job_rows), dtype=bool)
+    is_first[1:] = job_rows[1:] != job_rows[:-1]
+    is_canadian_job = np.where(is_first, has_canadian[job_rows], False)
+    starts = np.where(is_canadian_job, canadian_start[job_rows], foreign_start[job_rows])
+    ends = np.where(is_canadian_job, canadian_end, foreign_end[job_rows])
+    jobs = pa.StructArray.from_arrays(
+        [
+            pa.array(nocs[job_rows], type=pa.string()),
+            pa.array(starts.astype("datetime64[D]"), type=pa.date32()),
+            pa.array(ends.astype("datetime64[D]"), type=pa.date32()),
+            pa.array(hours[job_rows], type=pa.float64()),
+            pa.array(is_canadian_job, type=pa.bool_()),
+            pa.array(np.zeros(len(job_rows), dtype=bool), type=pa.bool_()),
+            pa.array(np.zeros(len(job_rows), dtype=bool), type=pa.bool_()),
+        ],
+        fields=list(JOB_TYPE),
+    )
+    return pa.ListArray.from_arrays(pa.array(offsets), jobs)
+
+
+def _provinces(generator: np.random.Generator, size: int) -> pa.Array:
+    provinces = np.array([province for province in codes.PROVINCES if province != "QC"])
+    wants_all = generator.random(size) < 0.7
+    counts = np.where(wants_all, 1, generator.integers(1, 3, size=size)).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    values = provinces[generator.integers(0, len(provinces), size=int(counts.sum()))].astype(object)
+    first_positions = offsets[:-1][wants_all]
+    values[first_positions] = "ALL"
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string()))
+
+
+def random_profiles(generator: np.random.Generator, size: int, on: datetime.date, nocs: NDArray[np.str_]) -> pa.Table:
+    """``size`` random, valid profiles on ``on`` (before any fitting to a distribution)."""
+    day = np.datetime64(on, "D")
+    ages = np.clip(np.rint(generator.gamma(9.0, 3.4, size=size) + 2), 18, 55).astype(np.int64)
+    birth_dates = day - (ages * _DAYS_PER_YEAR + generator.integers(1, 360, size=size)).astype("timedelta64[D]")
+    marital = _choice(generator, codes.MARITAL_STATUSES, (0.55, 0.3, 0.08, 0.04, 0.01, 0.01, 0.01), size)
+    partnered = np.isin(marital, [1, 2])
+    education = _choice(generator, codes.EDUCATION_LEVELS, (0.02, 0.06, 0.06, 0.12, 0.36, 0.14, 0.21, 0.03), size)
+    french_first = generator.random(size) < 0.12
+    level_center = generator.normal(7.8, 1.3, size=size)
+    first = _language(generator, on, size, french_first, level_center, np.ones(size, dtype=bool))
+    has_second = np.where(french_first, generator.random(size) < 0.5, generator.random(size) < 0.08)
+    second = _language(generator, on, size, ~french_first, generator.normal(6.5, 1.5, size=size), has_second)
+    canadian_years = np.minimum(generator.geometric(0.45, size=size) - 1, 6)
+    foreign_years = np.minimum(generator.geometric(0.3, size=size) - 1, 9 - canadian_years)
+    # Nobody works before 18: the declared years fit between the 18th birthday and the day.
+    working_years = np.maximum(ages - 18, 0)
+    canadian_years = np.minimum(canadian_years, working_years)
+    foreign_years = np.minimum(foreign_years, working_years - canadian_years)
+    has_spouse_data = partnered & (generator.random(size) < 0.85)
+    spouse = _language(generator, on, size, generator.random(size) < 0.1, generator.normal(6.5, 1.6, size=size), has_spouse_data)
+    noc_choice = nocs[generator.integers(0, len(nocs), size=size)]
+    hours = np.where(generator.random(size) < 0.9, 40.0, 20.0)
+    # Part-time work halves the counted hours; keep declared years consistent with the history.
+    canadian_years = np.where(hours < 30, 0, canadian_years)
+    foreign_years = np.where(hours < 30, 0, foreign_years)
+    submitted_offsets = generator.integers(0, 364 * 24 * 3600, size=size)
+    submitted = (np.datetime64(on, "s") - submitted_offsets.astype("timedelta64[s]")).astype("datetime64[us]")
+    family_size = 1 + partnered.astype(np.int64) + np.minimum(generator.geometric(0.55, size=size) - 1, 4)
+    columns: dict[str, pa.Array] = {
+        "id": pa.nulls(size, pa.string()),
+        "submitted_at": pa.array(submitted, type=pa.timestamp("us", tz="UTC")),
+        "age": pa.nulls(size, pa.int16()),
+        "birth_date": pa.array(birth_dates.astype("datetime64[D]"), type=pa.date32()),
+        "marital_status": pa.array(np.array(codes.MARITAL_STATUSES)[marital], type=pa.string()),
+        "spouse_accompanying": pa.array(partnered & (generator.random(size) < 0.85)),
+        "spouse_canadian": pa.array(partnered & (generator.random(size) < 0.05)),
+        "education": pa.array(np.array(codes.EDUCATION_LEVELS)[education], type=pa.string()),
+        "canadian_education": pa.array(
+            np.array(codes.CANADIAN_EDUCATION_LEVELS)[_choice(generator, codes.CANADIAN_EDUCATION_LEVELS, (0.75, 0.15, 0.1), size)],
+            type=pa.string(),
+        ),
+        **_language_arrays("first_language", first),
+        **_language_arrays("second_language", second),
+        "canadian_work_years": pa.array(canadian_years.astype(np.int16)),
+        "foreign_work_years": pa.array(foreign_years.astype(np.int16)),
+        "certificate_of_qualification": pa.array(generator.random(size) < 0.03),
+        "job_offer": pa.array(np.array(codes.JOB_OFFERS)[_choice(generator, codes.JOB_OFFERS, (0.93, 0.01, 0.06), size)], type=pa.string()),
+        "provincial_nomination": pa.array(generator.random(size) < 0.004),
+        "sibling_in_canada": pa.array(generator.random(size) < 0.06),
+        "spouse_education": pa.array(
+            np.where(partnered, np.array(codes.EDUCATION_LEVELS)[_choice(generator, codes.EDUCATION_LEVELS, (0.05, 0.1, 0.08, 0.12, 0.4, 0.1, 0.13, 0.02), size)], "less_than_secondary"),
+            type=pa.string(),
+        ),
+        **_language_arrays("spouse_language", spouse),
+        "spouse_canadian_work_years": pa.array(np.where(partnered, np.minimum(generator.geometric(0.6, size=size) - 1, 5), 0).astype(np.int16)),
+        "primary_noc": pa.array(noc_choice, type=pa.string()),
+        "provinces_of_interest": _provinces(generator, size),
+        "work_history": _work_history(on, noc_choice, canadian_years, foreign_years, hours),
+        "relative_in_canada": pa.array(generator.random(size) < 0.1),
+        "canadian_study_years": pa.array(np.where(generator.random(size) < 0.2, generator.integers(1, 4, size=size), 0).astype(np.int16)),
+        "spouse_canadian_study_years": pa.array(np.where(partnered & (generator.random(size) < 0.1), 2, 0).astype(np.int16)),
+        "spouse_canadian_work_full_time_years": pa.array(np.where(partnered & (generator.random(size) < 0.15), 1, 0).astype(np.int16)),
+        "work_authorized_in_canada": pa.array(canadian_years > 0),
+        "settlement_funds_cad": pa.array(np.round(generator.uniform(5_000, 80_000, size=size), 2)),
+        "family_size": pa.array(family_size.astype(np.int16)),
+    }
+    return pa.Table.from_pydict(columns, schema=SCHEMA)
+
+
+def band_of(totals: NDArray[np.int16]) -> NDArray[np.int64]:
+    """The index in BANDS of each total."""
+    lows = np.array([low for _, low, _ in BANDS])
+    # Bands are in descending order of their lower bound.
+    band: NDArray[np.int64] = np.argmax(totals[:, None] >= lows[None, :], axis=1)
+    return band
+
+
+def generate_pool(
+    size: int,
+    seed: int,
+    on: datetime.date,
+    advance: Callable[[int], None] | None = None,
+) -> pa.Table:
+    """A pool of ``size`` valid profiles on ``on`` following the latest published distribution.
+
+    Deterministic in (size, seed, on). ``advance(n)`` is called as profiles are kept.
+    """
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    generator = np.random.default_rng(seed)
+    distribution = latest_distribution(on)
+    wanted = np.floor(distribution.shares * size).astype(np.int64)
+    # Hand the rounding remainder to the largest bands, in order.
+    for band in np.argsort(-distribution.shares)[: size - int(wanted.sum())]:
+        wanted[band] += 1
+    kept: list[pa.Table] = []
+    kept_per_band = np.zeros(len(BANDS), dtype=np.int64)
+    nocs = _skilled_nocs()
+    snapshot = rules_package.at(on)
+    for _ in range(_MAX_BATCHES):
+        if (kept_per_band >= wanted).all():
+            break
+        batch = random_profiles(generator, _BATCH, on, nocs)
+        read = columns_from_table(batch)
+        factors, problems = derive_factors(snapshot, read.columns)
+        totals = score(snapshot, factors).total
+        bands = band_of(totals)
+        take = np.zeros(len(totals), dtype=bool)
+        for band_index in range(len(BANDS)):
+            room = int(wanted[band_index] - kept_per_band[band_index])
+            if room <= 0:
+                continue
+            rows = np.flatnonzero(bands == band_index)[:room]
+            take[rows] = True
+            kept_per_band[band_index] += len(rows)
+            if advance is not None:
+                advance(len(rows))
+        if read.errors or problems.errors:
+            bad = sorted(set(read.errors) | set(problems.errors))
+            raise AssertionError(f"synthetic profile failed validation: {read.errors or problems.errors}"[:500] + str(bad[:3]))
+        kept.append(batch.filter(pa.array(take)))
+    else:
+        missing = {BANDS[i][0]: int(wanted[i] - kept_per_band[i]) for i in range(len(BANDS)) if kept_per_band[i] < wanted[i]}
+        raise RuntimeError(f"could not fill every score band: {missing}")
+    pool = pa.concat_tables(kept)
+    order = generator.permutation(pool.num_rows)
+    pool = pool.take(pa.array(order))
+    ids = pa.array([f"synth-{seed}-{index:07d}" for index in range(pool.num_rows)], type=pa.string())
+    return pool.set_column(pool.schema.get_field_index("id"), "id", ids)
