@@ -1,0 +1,112 @@
+"""Engine, migrations and the unit of work (interfaces.md §3: ``--db URL``).
+
+The database is chosen by, in order: the URL given, ``OPENENTRY_DATABASE_URL``, an SQLite file
+``openentry.sqlite`` in the current folder. Alembic runs from configuration built in code, so
+migrations work from an installed package with no ``alembic.ini`` on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+DATABASE_URL_VARIABLE = "OPENENTRY_DATABASE_URL"
+DEFAULT_SQLITE_FILE = "openentry.sqlite"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database URL cannot be used (bad form, missing driver, unreachable server)."""
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the one given, else the environment variable, else ``./openentry.sqlite``."""
+    if url:
+        return url
+    from_environment = os.environ.get(DATABASE_URL_VARIABLE)
+    if from_environment:
+        return from_environment
+    return f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+
+
+def _sqlite_begin_immediate(engine: Engine) -> None:
+    """SQLite: take the write lock when a transaction begins, and wait for it rather than fail.
+
+    pysqlite's own transaction handling is switched off so that ``BEGIN IMMEDIATE`` serialises
+    writers (the recipe of SQLAlchemy's SQLite dialect documentation).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (see :func:`database_url`); raises DatabaseError on a bad URL."""
+    resolved = database_url(url)
+    try:
+        parsed = make_url(resolved)
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(parsed, connect_args={"timeout": 60})
+            _sqlite_begin_immediate(engine)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseError(f"cannot use database URL {resolved!r}: {error}") from error
+
+
+def alembic_config(engine: Engine) -> Any:
+    """Alembic configuration built in code (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to every head (``alembic upgrade heads``: one branch per domain)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "heads")
+
+
+def open_database(url: str | None = None) -> Engine:
+    """The engine for ``url`` with its schema created or migrated: what every command uses."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    except Exception as error:
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(error, OperationalError):
+            raise DatabaseError(
+                f"cannot open database {engine.url.render_as_string()}: {error.orig}"
+            ) from error
+        raise
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work: one transaction, committed when the block ends, rolled back on error."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session
