@@ -1,0 +1,1 @@
+"""Eligibility for programs, categories and provincial streams: pure array formulas (rules layer)."""

@@ -1,0 +1,75 @@
+"""The NOC 2021 catalogue (StatCan NOC 2021 Version 1.0; shared/spec/categories-and-provinces.md §2).
+
+516 unit groups with their title, TEER and broad category, shipped as ``data/noc2021.csv``.
+"The TEER is the 2nd digit of the code" [N3][N4]; the catalogue keeps the TEER column of the
+file. Codes are five digits, so a code's integer value indexes lookup tables of
+:data:`CODE_SPACE` entries: ``teer_by_code[codes]`` is vectorised, and -1 marks an unknown code.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "data" / "noc2021.csv"
+
+# Every five-digit code, 00000 to 99999.
+CODE_SPACE = 100_000
+CODE_DIGITS = 5
+
+
+@dataclass(frozen=True)
+class Occupation:
+    code: str
+    title: str
+    teer: int
+    broad_category: str
+
+
+@dataclass(frozen=True)
+class NocCatalogue:
+    """The catalogue by code, and the TEER of every code as an array (-1: not a NOC 2021 unit group)."""
+
+    occupations: dict[str, Occupation]
+    teer_by_code: NDArray[np.int8]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.occupations
+
+    def title(self, code: str) -> str:
+        return self.occupations[code].title
+
+    def codes_with_prefixes(self, include: Iterable[str], exclude: Iterable[str] = ()) -> NDArray[np.bool_]:
+        """A membership table over :data:`CODE_SPACE`: known codes starting with an included prefix
+        and with no excluded prefix (a prefix is a NOC group: major, sub-major, minor or unit)."""
+        member = np.zeros(CODE_SPACE, dtype=np.bool_)
+        excluded = tuple(exclude)
+        for code in self.occupations:
+            if any(code.startswith(prefix) for prefix in include) and not any(
+                code.startswith(prefix) for prefix in excluded
+            ):
+                member[int(code)] = True
+        member.setflags(write=False)
+        return member
+
+
+@functools.cache
+def catalogue() -> NocCatalogue:
+    """The NOC 2021 catalogue, read once."""
+    occupations: dict[str, Occupation] = {}
+    teer_by_code = np.full(CODE_SPACE, -1, dtype=np.int8)
+    with CATALOGUE_PATH.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code = row["code"]
+            occupation = Occupation(code, row["title"], int(row["teer"]), row["broad_category"])
+            occupations[code] = occupation
+            teer_by_code[int(code)] = occupation.teer
+    teer_by_code.setflags(write=False)
+    return NocCatalogue(occupations=occupations, teer_by_code=teer_by_code)
+
