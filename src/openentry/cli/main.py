@@ -11,9 +11,11 @@ import sys
 
 import typer
 
+from openentry.cli import eligibility as eligibility_commands
 from openentry.cli import scoring as scoring_commands
 from openentry.cli.inputs import EXIT_USAGE, UsageError
 from openentry.cli import synthetic as synthetic_commands
+from openentry.cli.history import history_app
 
 app = typer.Typer(
     name="openentry",
@@ -24,7 +26,9 @@ app = typer.Typer(
 )
 
 app.command("score")(scoring_commands.score)
+app.command("eligibility")(eligibility_commands.eligibility)
 app.command("synth")(synthetic_commands.synth)
+app.add_typer(history_app, name="history")
 
 
 def run() -> None:

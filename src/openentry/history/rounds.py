@@ -201,3 +201,28 @@ def round_type(name: str) -> RoundType:
                 label = name[version.start() : version.end()].strip("()")
             return RoundType("category", category=key, list_version=number, list_version_label=label)
     return RoundType("unknown")
+
+
+def round_as_dict(published: PublishedRound) -> dict[str, object]:
+    """A round as JSON (interfaces.md §6, ``history show N --json``)."""
+    described = published.type
+    number: int | str = int(published.number) if published.number.isdigit() else published.number
+    return {
+        "number": number,
+        "date": published.date.isoformat(),
+        "name": published.name,
+        "kind": described.kind,
+        "program": described.program,
+        "category": described.category,
+        "list_version": described.list_version,
+        "list_version_label": described.list_version_label,
+        "invitations": published.invitations,
+        "cutoff": published.cutoff,
+        "tiebreak": _iso(published.tiebreak),
+        "tiebreak_published": published.tiebreak_published,
+        "draw_datetime": _iso(published.draw_datetime),
+        "programs": published.programs,
+        "pool": published.pool.as_dict() if published.pool else None,
+        "source": published.source,
+        "notes": list(published.notes),
+    }

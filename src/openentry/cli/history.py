@@ -1,0 +1,295 @@
+"""``openentry history``: IRCC's published rounds: list, show, import, check, plot, stats.
+
+``show N --json`` and ``check [PATH|-] --round N`` / ``--all`` follow shared/spec/interfaces.md
+§6; the rest prints Rich tables in a terminal and JSON with ``--json``. Rounds live in the
+database (``--db URL`` / ``OPENENTRY_DATABASE_URL``, interfaces.md §3), loaded from the bundled
+CSV on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
+from openentry.db import DatabaseError, open_database
+from openentry.history.catalogue import RoundCatalogue
+from openentry.history.feed import FeedError, read_feed, rounds_from_csv_rows
+from openentry.history.pool import candidates_above, pool_on
+from openentry.history.replay import check_all_rounds, check_round, prepare_profiles
+from openentry.history.rounds import PublishedRound, round_as_dict
+from openentry.history.stats import totals_by_period
+from openentry.history.store import import_history, import_rounds, load_catalogue
+
+history_app = typer.Typer(
+    name="history",
+    help="IRCC's published rounds of invitations: list, show, import, check, plot, stats.",
+    no_args_is_help=True,
+)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="SQLAlchemy database URL (default: OPENENTRY_DATABASE_URL or ./openentry.sqlite)"
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table")]
+KINDS = ("general", "program", "category", "provincial", "unknown")
+
+
+def _engine(url: str | None) -> Engine:
+    try:
+        return open_database(url)
+    except DatabaseError as error:
+        raise UsageError(str(error)) from None
+
+
+def _catalogue(url: str | None) -> RoundCatalogue:
+    return load_catalogue(_engine(url))
+
+
+def _find(catalogue: RoundCatalogue, number: str) -> PublishedRound:
+    published = catalogue.get(number)
+    if published is None:
+        first, last = catalogue.rounds[0].number, catalogue.rounds[-1].number
+        raise UsageError(f"round {number!r} is not a published round (known: #{first} to #{last})")
+    return published
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def _thousands(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+@history_app.command("list")
+def list_rounds(
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="general, program, category or provincial")
+    ] = None,
+    program: Annotated[str | None, typer.Option("--program", help="fsw, cec, fst or pnp")] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="category key (healthcare, french …)")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="first date YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="last date YYYY-MM-DD")] = None,
+    as_json: JsonOption = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Published rounds, oldest first (filters combine)."""
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--kind: {kind!r} is not one of {', '.join(KINDS[:4])}")
+    first = parse_day(since, "--since") if since else None
+    last = parse_day(until, "--until") if until else None
+    rounds = _catalogue(db).select(kind=kind, program=program, category=category, since=first, until=last)  # type: ignore[arg-type]
+    if as_json:
+        write_json_lines([round_as_dict(published) for published in rounds])
+        return
+    table = Table(title=f"Express Entry rounds ({len(rounds)})")
+    for heading in ("#", "date", "name", "kind", "key", "list", "invitations", "cut-off", "tie-break (UTC)"):
+        table.add_column(heading, justify="right" if heading in ("invitations", "cut-off") else "left")
+    for published in rounds:
+        described = published.type
+        table.add_row(
+            published.number,
+            published.date.isoformat(),
+            published.name,
+            described.kind,
+            described.program or described.category or "",
+            described.list_version_label or "",
+            _thousands(published.invitations),
+            _thousands(published.cutoff),
+            published.tiebreak.strftime("%Y-%m-%d %H:%M:%S") if published.tiebreak else "",
+        )
+    Console().print(table)
+
+
+@history_app.command("show")
+def show(
+    number: Annotated[str, typer.Argument(help="IRCC's round number (327, 91a …)")],
+    as_json: JsonOption = False,
+    db: DatabaseOption = None,
+) -> None:
+    """One published round: number, date, name, kind, key, list version, invitations, cut-off,
+    tie-break time and the pool's score bands when published."""
+    published = _find(_catalogue(db), number)
+    described = round_as_dict(published)
+    if as_json:
+        _print_json(described)
+        return
+    table = Table(title=f"Round #{published.number}", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    for key, value in described.items():
+        if key == "pool":
+            continue
+        table.add_row(key, "" if value is None else str(value))
+    console = Console()
+    console.print(table)
+    if published.pool is not None:
+        bands = Table(
+            title=f"Pool as on {published.pool.as_of or 'unknown date'} ({published.pool.total:,} profiles)"
+        )
+        bands.add_column("CRS")
+        bands.add_column("profiles", justify="right")
+        for band in published.pool.bands:
+            bands.add_row(f"{band.low}-{band.high}", f"{band.count:,}")
+        console.print(bands)
+
+
+@history_app.command("import")
+def import_feed(
+    path: Annotated[
+        str | None, typer.Argument(help="IRCC feed file (ee_rounds_123_en.json) or a CSV like ee_rounds.csv")
+    ] = None,
+    log: Annotated[bool, typer.Option("--log", help="List past imports and their changes instead")] = False,
+    as_json: JsonOption = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Add and correct rounds from a newer feed; prints what changed (nothing when re-imported)."""
+    engine = _engine(db)
+    if log:
+        load_catalogue(engine)
+        _print_json(import_history(engine))
+        return
+    if path is None:
+        raise UsageError("history import: give the feed file to import (or --log)")
+    try:
+        if path.endswith(".csv"):
+            with open(path, encoding="utf-8", newline="") as handle:
+                rounds = rounds_from_csv_rows(csv.DictReader(handle))
+        else:
+            rounds = read_feed(path)
+    except FileNotFoundError:
+        raise UsageError(f"cannot read {path}: no such file") from None
+    except (FeedError, OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot import {path}: {error}") from None
+    load_catalogue(engine)
+    report = import_rounds(engine, rounds, str(Path(path).name))
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    typer.echo(
+        f"{path}: {len(rounds)} rounds read; {len(report.added)} added, "
+        f"{len(report.changed_rounds)} corrected "
+        f"({len(report.changes)} fields), {report.unchanged} unchanged"
+        + (f"; {len(report.absent)} known rounds not in this feed (kept)" if report.absent else "")
+    )
+    for change in report.changes:
+        typer.echo(f"  #{change.number} {change.field}: {change.old!r} -> {change.new!r}")
+
+
+@history_app.command("check")
+def check(
+    path: Annotated[
+        str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")
+    ] = None,
+    round_number: Annotated[str | None, typer.Option("--round", help="Published round number")] = None,
+    every_round: Annotated[
+        bool, typer.Option("--all", help="List every round the profile would have been invited in")
+    ] = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Would each profile have been invited? CRS on the round's date against its cut-off and
+    tie-break, and the round's program or category eligibility; one JSON line per profile."""
+    if (round_number is None) == (not every_round):
+        raise UsageError("history check: give either --round N or --all")
+    catalogue = _catalogue(db)
+    published = _find(catalogue, round_number) if round_number is not None else None
+    given = read_profiles(path)
+    prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
+    if published is not None:
+        results = check_round(published, prepared)
+    else:
+        results = check_all_rounds(catalogue.rounds, prepared)
+    write_json_lines(results)
+    if any("error" in result for result in results):
+        raise typer.Exit(EXIT_INVALID_PROFILE)
+
+
+@history_app.command("stats")
+def stats(
+    by: Annotated[str, typer.Option("--by", help="year or month")] = "year",
+    above: Annotated[
+        int | None,
+        typer.Option("--above", help="Instead: how many in the published pool scored above this CRS"),
+    ] = None,
+    on: Annotated[str | None, typer.Option("--on", help="With --above: the date (default: today)")] = None,
+    as_json: JsonOption = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Rounds, invitations and cut-off range per year or month and kind; or, with ``--above``,
+    the number of candidates above a score in the pool IRCC published on or before a date."""
+    catalogue = _catalogue(db)
+    if above is not None:
+        day = parse_day(on)
+        try:
+            published = pool_on(catalogue, day)
+            assert published.pool is not None
+            answer = candidates_above(published.pool, above, published.number)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        if as_json:
+            _print_json(answer.as_dict())
+        else:
+            typer.echo(
+                f"CRS {above}: {answer.at_least:,} to {answer.at_most:,} candidates above "
+                f"(about {answer.estimate:,}) of {answer.total:,} in the pool as on "
+                f"{answer.as_of or 'an unpublished date'} (published with round #{answer.round_number})"
+            )
+        return
+    if by not in ("year", "month"):
+        raise UsageError("--by: give year or month")
+    totals = totals_by_period(catalogue.rounds, by=by)
+    if as_json:
+        write_json_lines([total.as_dict() for total in totals])
+        return
+    table = Table(title=f"Invitations by {by} and kind")
+    for heading in (by, "kind", "rounds", "invitations", "lowest cut-off", "highest cut-off"):
+        table.add_column(heading, justify="left" if heading in (by, "kind") else "right")
+    for total in totals:
+        table.add_row(
+            total.period,
+            total.label,
+            str(total.rounds),
+            f"{total.invitations:,}",
+            _thousands(total.lowest_cutoff),
+            _thousands(total.highest_cutoff),
+        )
+    Console().print(table)
+
+
+@history_app.command("plot")
+def plot(
+    which: Annotated[
+        list[str] | None, typer.Argument(help="cutoffs, invitations, pool (default: all three)")
+    ] = None,
+    out: Annotated[str, typer.Option("--out", help="Folder for the files")] = ".",
+    formats: Annotated[str, typer.Option("--format", help="png, svg or png,svg")] = "png,svg",
+    since: Annotated[str | None, typer.Option("--since", help="first date YYYY-MM-DD")] = None,
+    db: DatabaseOption = None,
+) -> None:
+    """Charts of the published history as PNG and SVG files."""
+    from openentry.history.plots import PLOTS, write_plots
+
+    chosen = which or list(PLOTS)
+    unknown = [name for name in chosen if name not in PLOTS]
+    if unknown:
+        raise UsageError(f"unknown plot {', '.join(unknown)}; choose from {', '.join(PLOTS)}")
+    extensions = [item.strip().lower() for item in formats.split(",") if item.strip()]
+    if not extensions or any(extension not in ("png", "svg") for extension in extensions):
+        raise UsageError("--format: give png, svg or png,svg")
+    first = parse_day(since, "--since") if since else None
+    rounds = _catalogue(db).select(since=first)
+    for written in write_plots(rounds, chosen, Path(out), extensions):
+        typer.echo(str(written))
