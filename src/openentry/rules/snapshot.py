@@ -288,6 +288,15 @@ class LanguageRules:
 
 
 @dataclass(frozen=True)
+class RoundRules:
+    """Durations of the pool and of invitations (crs-and-programs.md §4.1, §4.4; categories §3.1)."""
+
+    ita_validity_days: int
+    noi_validity_days: int
+    pool_duration_months: int
+
+
+@dataclass(frozen=True)
 class RulesSnapshot:
     """Every rule in force on ``day``, resolved. ``era`` is the newest effective date not after it."""
 
@@ -296,6 +305,7 @@ class RulesSnapshot:
     digest: str
     crs: CrsRules
     language: LanguageRules
+    rounds: RoundRules
     used_parameters: frozenset[str] = field(repr=False)
 
     @property
@@ -348,6 +358,17 @@ def _build_language(resolver: _Resolver) -> LanguageRules:
         tests[test] = eras
     validity = _integer(resolver.value("language.result_validity"), "language.result_validity")
     return LanguageRules(tests=tests, result_validity_years=validity)
+
+
+def _build_rounds(resolver: _Resolver) -> RoundRules:
+    def days(name: str) -> int:
+        return _integer(resolver.value(f"rounds.{name}"), f"rounds.{name}")
+
+    return RoundRules(
+        ita_validity_days=days("ita_validity"),
+        noi_validity_days=days("noi_validity"),
+        pool_duration_months=days("pool_duration"),
+    )
 
 
 def _build_crs(resolver: _Resolver) -> CrsRules:
@@ -465,8 +486,15 @@ def build_snapshot(tree: ParameterTree, day: datetime.date) -> RulesSnapshot:
     resolver = _Resolver(tree, day)
     crs = _build_crs(resolver)
     language = _build_language(resolver)
+    rounds = _build_rounds(resolver)
     return RulesSnapshot(
-        day=day, era=era, digest=tree.digest, crs=crs, language=language, used_parameters=frozenset(resolver.used)
+        day=day,
+        era=era,
+        digest=tree.digest,
+        crs=crs,
+        language=language,
+        rounds=rounds,
+        used_parameters=frozenset(resolver.used),
     )
 
 
