@@ -64,6 +64,8 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
         if lowest < fsw_rules.minimum_language:
             reasons.append(f"first official language CLB {lowest} in {weakest}; CLB {fsw_rules.minimum_language} "
                            "needed in all four abilities")
+        if lowest >= fsw_rules.minimum_language and not fsw.language_met[row]:
+            reasons.append("first official language result is 2 years old or more on the date; a new test is needed")
         if not fsw.education_met[row]:
             reasons.append("education: a secondary or post-secondary credential is needed")
         if not fsw.grid_met[row]:
