@@ -125,7 +125,7 @@ def test_nurse_in_pool_is_eligible_for_healthcare_on_2024_11_20() -> None:
     healthcare = line["categories"]["healthcare"]  # type: ignore[index]
     assert healthcare["eligible"] is True
     assert healthcare["reasons"] == [
-        "912 hours (7.0 months) of continuous work in NOC 31301 Registered nurses and registered psychiatric nurses, "
+        "917 hours (7.1 months) of continuous work in NOC 31301 Registered nurses and registered psychiatric nurses, "
         "on the list '2023-2024 (draw label \"Version 1\")'"]
     assert check(raw, D(2026, 3, 1))["categories"]["healthcare"]["eligible"] is False  # type: ignore[index]
 
