@@ -16,6 +16,9 @@ from openentry.cli import scoring as scoring_commands
 from openentry.cli.inputs import EXIT_USAGE, UsageError
 from openentry.cli import synthetic as synthetic_commands
 from openentry.cli.history import history_app
+from openentry.cli.invitation import invitation_app
+from openentry.cli.pool import pool_app
+from openentry.cli.round import round_app
 
 app = typer.Typer(
     name="openentry",
@@ -29,6 +32,9 @@ app.command("score")(scoring_commands.score)
 app.command("eligibility")(eligibility_commands.eligibility)
 app.command("synth")(synthetic_commands.synth)
 app.add_typer(history_app, name="history")
+app.add_typer(pool_app, name="pool")
+app.add_typer(round_app, name="round")
+app.add_typer(invitation_app, name="invitation")
 
 
 def run() -> None:
@@ -53,3 +59,7 @@ def run() -> None:
         typer.echo(f"{command}: {error.format_message()} (see --help)", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":
+    run()

@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(64), nullable=False),
         sa.Column("submitted_at", UtcDateTime, nullable=False),
         sa.Column("primary_noc", sa.String(5), nullable=True),
-        sa.Column("profile", sa.JSON, nullable=False),
+        sa.Column("profile", sa.JSON, nullable=True),
         sa.Column("batch_id", sa.Integer, nullable=False),
         sa.Column("updated_at", UtcDateTime, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_pool_candidates"),

@@ -1,0 +1,52 @@
+"""``openentry invitation``: record what a candidate did with an invitation (the ledger)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from openentry.cli.database import DatabaseOption, open_engine, parse_moment
+from openentry.cli.inputs import UsageError
+from openentry.services.invitations import LedgerError, record_outcome
+
+invitation_app = typer.Typer(help="The invitations ledger: declined, applied, expired.")
+
+CandidateArgument = Annotated[str, typer.Argument(help="Candidate id")]
+AtOption = Annotated[str, typer.Option("--at", help="When it happened (date-time)")]
+RoundOption = Annotated[
+    int | None, typer.Option("--round", help="The round's invitation (default: the latest)")
+]
+
+
+def _record(candidate: str, outcome: str, at: str, round_number: int | None, db: str | None) -> None:
+    try:
+        result = record_outcome(open_engine(db), candidate, outcome, parse_moment(at), round_number)
+    except LedgerError as error:
+        raise UsageError(str(error)) from None
+    typer.echo(json.dumps(result))
+
+
+@invitation_app.command("decline")
+def decline(
+    candidate: CandidateArgument, at: AtOption, round_number: RoundOption = None, db: DatabaseOption = None
+) -> None:
+    """The candidate declined: back in the pool until the profile's original expiry."""
+    _record(candidate, "declined", at, round_number, db)
+
+
+@invitation_app.command("apply")
+def apply(
+    candidate: CandidateArgument, at: AtOption, round_number: RoundOption = None, db: DatabaseOption = None
+) -> None:
+    """The candidate applied: an ITA accepted takes the profile out of the pool."""
+    _record(candidate, "applied", at, round_number, db)
+
+
+@invitation_app.command("expire")
+def expire(
+    candidate: CandidateArgument, at: AtOption, round_number: RoundOption = None, db: DatabaseOption = None
+) -> None:
+    """The candidate let the invitation lapse (recorded after its last valid day)."""
+    _record(candidate, "expired", at, round_number, db)

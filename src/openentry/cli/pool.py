@@ -1,0 +1,84 @@
+"""``openentry pool``: load profiles, the pool's score bands on a date, nominations, history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import pyarrow.parquet as parquet
+import typer
+
+from openentry.cli.database import DatabaseOption, open_engine, parse_moment
+from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, write_json_lines
+from openentry.services.invitations import LedgerError, candidate_history, record_nomination
+from openentry.services.pool import PoolLoadError, load_pool_file, load_pool_table, pool_summary, utc_now
+
+pool_app = typer.Typer(
+    help="The pool of candidates: load profiles, summary by score band, nominations, history."
+)
+
+
+@pool_app.command("load")
+def load(
+    path: Annotated[str, typer.Argument(help="Profiles with submitted_at: .json, .jsonl or .parquet")],
+    db: DatabaseOption = None,
+) -> None:
+    """Add or update profiles (an update keeps the original submitted_at); all or nothing per file."""
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"cannot read {path}: no such file")
+    engine = open_engine(db)
+    try:
+        if file.suffix == ".parquet":
+            try:
+                table: pa.Table = parquet.read_table(file)
+            except (pa.ArrowInvalid, OSError) as error:
+                raise UsageError(f"cannot read {path}: not a Parquet file ({error})") from None
+            result = load_pool_table(engine, table, str(file))
+        else:
+            result = load_pool_file(engine, file)
+    except PoolLoadError as error:
+        for where, field, message in error.problems:
+            typer.echo(f"openentry pool load: {path} {where}: {field}: {message}", err=True)
+        typer.echo(f"openentry pool load: {path}: {len(error.problems)} invalid, nothing loaded", err=True)
+        raise typer.Exit(EXIT_INVALID_PROFILE) from None
+    typer.echo(json.dumps(result.summary()))
+
+
+@pool_app.command("summary")
+def summary(
+    at: Annotated[str | None, typer.Option("--at", help="Date-time (default: now)")] = None,
+    db: DatabaseOption = None,
+) -> None:
+    """The pool at a moment: IRCC's score bands of the profiles in it, and why others are out."""
+    moment = parse_moment(at) if at else utc_now()
+    typer.echo(json.dumps(pool_summary(open_engine(db), moment)))
+
+
+@pool_app.command("nominate")
+def nominate(
+    candidate: Annotated[str, typer.Argument(help="Candidate id")],
+    province: Annotated[str, typer.Option("--province", help="Nominating province code, e.g. ON")],
+    at: Annotated[str, typer.Option("--at", help="Date-time of the nomination")],
+    db: DatabaseOption = None,
+) -> None:
+    """Record a provincial nomination: the profile then carries provincial_nomination (+600)."""
+    try:
+        result = record_nomination(open_engine(db), candidate, province, parse_moment(at))
+    except LedgerError as error:
+        raise UsageError(str(error)) from None
+    typer.echo(json.dumps(result))
+
+
+@pool_app.command("history")
+def history(
+    candidate: Annotated[str, typer.Argument(help="Candidate id")],
+    db: DatabaseOption = None,
+) -> None:
+    """Everything recorded about a candidate, oldest first (JSON Lines)."""
+    try:
+        write_json_lines(candidate_history(open_engine(db), candidate))
+    except LedgerError as error:
+        raise UsageError(str(error)) from None

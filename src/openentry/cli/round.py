@@ -1,0 +1,87 @@
+"""``openentry round``: run a round of invitations, list its invitations (interfaces.md §3)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Annotated
+
+import typer
+
+from openentry.cli.database import DatabaseOption, open_engine, parse_moment
+from openentry.cli.inputs import UsageError, write_json_lines
+from openentry.domain import RoundSpec, RoundSpecError
+from openentry.services.invitations import LedgerError, round_invitations
+from openentry.services.rounds import run_round
+
+round_app = typer.Typer(help="Rounds of invitations: run one, list its invitations.")
+
+
+def _date(value: str | None, option: str) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@round_app.command("run")
+def run(
+    at: Annotated[str, typer.Option("--at", help="Date-time of the round, e.g. 2024-11-20T14:00:00Z")],
+    size: Annotated[int | None, typer.Option("--size", help="Number of invitations")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="general, program, category or provincial")
+    ] = None,
+    program: Annotated[str | None, typer.Option("--program", help="fsw, cec, fst or pnp")] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Category key (e.g. healthcare, french)")
+    ] = None,
+    crs_min: Annotated[int | None, typer.Option("--crs-min", help="Lowest CRS invited")] = None,
+    crs_max: Annotated[int | None, typer.Option("--crs-max", help="Highest CRS invited")] = None,
+    noc: Annotated[str | None, typer.Option("--noc", help="Primary NOC codes, comma-separated")] = None,
+    created_from: Annotated[
+        str | None, typer.Option("--created-from", help="Profiles submitted from YYYY-MM-DD")
+    ] = None,
+    created_to: Annotated[
+        str | None, typer.Option("--created-to", help="Profiles submitted up to YYYY-MM-DD")
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option("--province", help="Province code of a provincial round")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Select and print, record nothing")] = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Select from the pool at --at, rank by CRS, break ties by submitted_at, record the round."""
+    nocs = tuple(code.strip() for code in noc.split(",") if code.strip()) if noc else ()
+    try:
+        spec = RoundSpec.create(
+            at=parse_moment(at),
+            kind=kind,
+            size=size,
+            program=program,
+            category=category,
+            crs_min=crs_min,
+            crs_max=crs_max,
+            nocs=nocs,
+            created_from=_date(created_from, "--created-from"),
+            created_to=_date(created_to, "--created-to"),
+            province=province.upper() if province else None,
+        )
+        result = run_round(open_engine(db), spec, dry_run=dry_run)
+    except RoundSpecError as error:
+        raise UsageError(str(error)) from None
+    typer.echo(json.dumps(result.summary()))
+
+
+@round_app.command("invitations")
+def invitations(
+    round_number: Annotated[int, typer.Argument(metavar="ROUND", help="Round number")],
+    db: DatabaseOption = None,
+) -> None:
+    """The round's invitations as JSON Lines, in rank order."""
+    try:
+        found = round_invitations(open_engine(db), round_number)
+    except LedgerError as error:
+        raise UsageError(str(error)) from None
+    write_json_lines([invitation.as_json() for invitation in found])

@@ -1,0 +1,270 @@
+"""The invitations ledger: what happened to each invitation and candidate, append-only.
+
+ITAs are valid ``rounds.ita_validity`` days from the day of issue, by the date of issue
+(crs-and-programs.md §4.4); NOIs ``rounds.noi_validity`` days (categories-and-provinces.md §3.1).
+A candidate who declines an ITA returns to the pool until the original expiry; one who lets it
+lapse or applies leaves the pool (§4.1). A province's nomination gives the profile
+``provincial_nomination`` from the moment it is recorded. Nothing is overwritten: every change is
+a new ``candidate_events`` row, and an invitation's state at a moment is its newest event then.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from openentry.db import session_scope
+from openentry.db.models import CandidateEventRow, CandidateRow, InvitationRow, RoundRow
+from openentry.domain import Invitation
+from openentry.domain.rounds import PROVINCES
+
+OUTCOMES = ("declined", "applied", "expired")
+NOMINATED = "nominated"
+
+# Why a profile is not in the federal pool, by what happened to its latest ITA.
+HOLDS_ITA = "holds an outstanding ITA"
+ACCEPTED = "applied after an ITA"
+LAPSED = "let an ITA expire"
+
+
+class LedgerError(ValueError):
+    """A ledger change that cannot be recorded (unknown candidate, wrong state, date out of order)."""
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """Where every candidate with a ledger entry stands at one moment."""
+
+    nominated: frozenset[str]
+    holding_noi: frozenset[str]
+    removed: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def expiry_date(issued: datetime.date, validity_days: int) -> datetime.date:
+    """The last day an invitation issued on ``issued`` can be acted on."""
+    return issued + datetime.timedelta(days=validity_days)
+
+
+def _state(expires_on: datetime.date, outcome: str | None, at: datetime.datetime) -> str:
+    if outcome is not None:
+        return outcome
+    return "expired" if at.astimezone(datetime.UTC).date() > expires_on else "outstanding"
+
+
+def _outcomes(session: Session, at: datetime.datetime) -> dict[int, str]:
+    """Each invitation's newest outcome recorded at or before ``at``."""
+    rows = session.execute(
+        select(CandidateEventRow.invitation_id, CandidateEventRow.kind)
+        .where(CandidateEventRow.invitation_id.is_not(None), CandidateEventRow.occurred_at <= at)
+        .order_by(CandidateEventRow.occurred_at, CandidateEventRow.id)
+    )
+    return {int(invitation_id): kind for invitation_id, kind in rows if invitation_id is not None}
+
+
+def ledger_view(session: Session, at: datetime.datetime) -> LedgerView:
+    """Nominations, outstanding NOIs and the profiles out of the pool because of an ITA, at ``at``."""
+    outcomes = _outcomes(session, at)
+    latest: dict[tuple[str, str], tuple[str, datetime.datetime]] = {}
+    rows = session.execute(
+        select(
+            InvitationRow.id,
+            InvitationRow.candidate_id,
+            InvitationRow.kind,
+            InvitationRow.expires_on,
+            InvitationRow.issued_at,
+        )
+        .where(InvitationRow.issued_at <= at)
+        .order_by(InvitationRow.issued_at, InvitationRow.id)
+    )
+    for invitation_id, candidate_id, kind, expires_on, issued_at in rows:
+        latest[(candidate_id, kind)] = (_state(expires_on, outcomes.get(invitation_id), at), issued_at)
+    removed: dict[str, set[str]] = {HOLDS_ITA: set(), ACCEPTED: set(), LAPSED: set()}
+    holding_noi: set[str] = set()
+    for (candidate_id, kind), (state, _) in latest.items():
+        if kind == "noi":
+            if state == "outstanding":
+                holding_noi.add(candidate_id)
+            continue
+        reason = {"outstanding": HOLDS_ITA, "applied": ACCEPTED, "expired": LAPSED}.get(state)
+        if reason is not None:
+            removed[reason].add(candidate_id)
+    nominated = session.execute(
+        select(CandidateEventRow.candidate_id).where(
+            CandidateEventRow.kind == NOMINATED, CandidateEventRow.occurred_at <= at
+        )
+    ).scalars()
+    return LedgerView(
+        nominated=frozenset(nominated),
+        holding_noi=frozenset(holding_noi),
+        removed={reason: frozenset(ids) for reason, ids in removed.items()},
+    )
+
+
+def _candidate(session: Session, candidate_id: str, at: datetime.datetime) -> CandidateRow:
+    row = session.get(CandidateRow, candidate_id)
+    if row is None:
+        raise LedgerError(f"no profile {candidate_id!r} in the pool")
+    if at < row.submitted_at:
+        raise LedgerError(
+            f"{at.isoformat()} is before profile {candidate_id!r} existed"
+            f" (submitted {row.submitted_at.isoformat()})"
+        )
+    return row
+
+
+def record_outcome(
+    engine: Engine,
+    candidate_id: str,
+    outcome: str,
+    at: datetime.datetime,
+    round_number: int | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, object]:
+    """Record that a candidate declined, applied or let expire their invitation (the latest one
+    outstanding at ``at``, or the one of ``round_number``)."""
+    if outcome not in OUTCOMES:
+        raise LedgerError(f"{outcome!r} is not an outcome; expected one of {', '.join(OUTCOMES)}")
+    now = now or datetime.datetime.now(datetime.UTC)
+    with session_scope(engine) as session:
+        _candidate(session, candidate_id, at)
+        query = select(InvitationRow).where(
+            InvitationRow.candidate_id == candidate_id, InvitationRow.issued_at <= at
+        )
+        if round_number is not None:
+            query = query.where(InvitationRow.round_id == round_number)
+        invitations = (
+            session.execute(query.order_by(InvitationRow.issued_at.desc(), InvitationRow.id.desc()))
+            .scalars()
+            .all()
+        )
+        if not invitations:
+            where = f" in round {round_number}" if round_number is not None else ""
+            raise LedgerError(
+                f"{candidate_id!r} has no invitation issued{where} at or before {at.isoformat()}"
+            )
+        invitation = invitations[0]
+        outcomes = _outcomes(session, at)
+        state = _state(invitation.expires_on, outcomes.get(invitation.id), at)
+        day = at.astimezone(datetime.UTC).date()
+        if outcome == "expired":
+            if state != "expired" or invitation.id in outcomes:
+                raise LedgerError(
+                    f"the {invitation.kind.upper()} of round {invitation.round_id} is {state}, valid until "
+                    f"{invitation.expires_on.isoformat()}; it can be recorded as expired from the day after"
+                )
+        elif state != "outstanding":
+            raise LedgerError(
+                f"the {invitation.kind.upper()} of round {invitation.round_id} is already {state}"
+                f" on {day.isoformat()} (valid until {invitation.expires_on.isoformat()})"
+            )
+        event = CandidateEventRow(
+            candidate_id=candidate_id,
+            invitation_id=invitation.id,
+            kind=outcome,
+            occurred_at=at,
+            recorded_at=now,
+            detail={"round": invitation.round_id, "invitation": invitation.kind},
+        )
+        session.add(event)
+    return {"id": candidate_id, "round": invitation.round_id, "kind": invitation.kind, "recorded": outcome}
+
+
+def record_nomination(
+    engine: Engine,
+    candidate_id: str,
+    province: str,
+    at: datetime.datetime,
+    now: datetime.datetime | None = None,
+) -> dict[str, object]:
+    """A province nominated the candidate at ``at``: from then on the profile carries
+    ``provincial_nomination`` (600 CRS points)."""
+    if province not in PROVINCES:
+        raise LedgerError(f"{province!r} is not a province code; expected one of {', '.join(PROVINCES)}")
+    now = now or datetime.datetime.now(datetime.UTC)
+    with session_scope(engine) as session:
+        _candidate(session, candidate_id, at)
+        session.add(
+            CandidateEventRow(
+                candidate_id=candidate_id,
+                kind=NOMINATED,
+                occurred_at=at,
+                recorded_at=now,
+                province=province,
+                detail={},
+            )
+        )
+    return {"id": candidate_id, "recorded": NOMINATED, "province": province}
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, object]]:
+    """Everything recorded about a candidate, oldest first."""
+    with session_scope(engine) as session:
+        row = session.get(CandidateRow, candidate_id)
+        if row is None:
+            raise LedgerError(f"no profile {candidate_id!r} in the pool")
+        entries: list[tuple[datetime.datetime, int, dict[str, object]]] = [
+            (row.submitted_at, 0, {"event": "submitted", "at": _iso(row.submitted_at)})
+        ]
+        invitations = session.execute(
+            select(InvitationRow).where(InvitationRow.candidate_id == candidate_id)
+        ).scalars()
+        for invitation in invitations:
+            entries.append(
+                (
+                    invitation.issued_at,
+                    1,
+                    {
+                        "event": "invited",
+                        "at": _iso(invitation.issued_at),
+                        "round": invitation.round_id,
+                        "kind": invitation.kind,
+                        "crs": invitation.crs,
+                        "expires_on": invitation.expires_on.isoformat(),
+                    },
+                )
+            )
+        events = session.execute(
+            select(CandidateEventRow)
+            .where(CandidateEventRow.candidate_id == candidate_id)
+            .order_by(CandidateEventRow.id)
+        ).scalars()
+        for event in events:
+            entry: dict[str, object] = {
+                "event": event.kind,
+                "at": _iso(event.occurred_at),
+                "recorded_at": _iso(event.recorded_at),
+            }
+            if event.province:
+                entry["province"] = event.province
+            entry.update({key: value for key, value in event.detail.items() if key not in entry})
+            entries.append((event.occurred_at, 2, entry))
+    entries.sort(key=lambda item: (item[0], item[1]))
+    return [entry for _, _, entry in entries]
+
+
+def round_invitations(engine: Engine, number: int) -> list[Invitation]:
+    """The invitations of a recorded round, in rank order; LedgerError when there is no such round."""
+    with session_scope(engine) as session:
+        if session.get(RoundRow, number) is None:
+            raise LedgerError(f"no round {number} recorded")
+        rows = session.execute(
+            select(InvitationRow).where(InvitationRow.round_id == number).order_by(InvitationRow.rank)
+        ).scalars()
+        return [
+            Invitation(
+                candidate_id=row.candidate_id,
+                rank=row.rank,
+                crs=row.crs,
+                submitted_at=row.submitted_at,
+                kind=row.kind,
+                expires_on=row.expires_on,
+            )
+            for row in rows
+        ]

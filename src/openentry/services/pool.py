@@ -1,0 +1,476 @@
+"""The pool: loading profiles, and who is in it at a given moment (crs-and-programs.md §4.1).
+
+A profile stays in the pool until the earliest of: 12 months after ``submitted_at``
+(``rounds.pool_duration``); its first-language result turning 2 years old
+(``language.result_validity``); an ITA it let expire or accepted (applied). A candidate holding
+an outstanding ITA is not invited again; one who declined returns to the pool until the
+original expiry. A nomination recorded in the ledger gives the profile
+``provincial_nomination`` from that moment.
+
+Loading is all-or-nothing per file: every line is validated first, and one bad line means
+nothing is written. An update keeps the original ``submitted_at`` (crs-and-programs.md §4.3).
+Each load appends its validated profiles as one Arrow batch, which rounds read in bulk; the
+newest batch holding an id gives its current profile.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from openentry.db import session_scope
+from openentry.db.models import CandidateEventRow, CandidateRow, PoolBatchRow, RoundSequenceRow
+from openentry.profiles.columnar import SCHEMA, TableError, columns_from_table, table_from_profiles
+from openentry.profiles.schema import Profile, ProfileError, parse_profile
+from openentry.rules import snapshot as rules_package
+from openentry.rules.snapshot import RulesSnapshot
+from openentry.services.invitations import LedgerView, ledger_view
+from openentry.services.scoring import score_table
+
+
+class PoolLoadError(ValueError):
+    """A pool file that cannot be loaded; ``problems`` lists (where, field, message)."""
+
+    def __init__(self, source: str, problems: Sequence[tuple[str, str, str]]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        shown = "; ".join(f"{where}: {field}: {message}" for where, field, message in self.problems[:5])
+        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+        super().__init__(f"{source}: {len(self.problems)} invalid profile(s), nothing loaded: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: str
+    added: int
+    updated: int
+    batch: int
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "loaded": self.added + self.updated,
+            "added": self.added,
+            "updated": self.updated,
+            "source": self.source,
+        }
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a pool file
+
+
+def read_pool_file(path: Path) -> tuple[list[Profile], list[dict[str, object]]]:
+    """Validated profiles of a JSON (object or array) or JSON Lines file; raises PoolLoadError.
+
+    Errors name the line (JSON Lines) or the item (JSON array) at fault.
+    """
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PoolLoadError(source, [("file", "file", f"cannot read: {error}")]) from None
+    entries: list[tuple[str, object]] = []
+    problems: list[tuple[str, str, str]] = []
+    stripped = text.strip()
+    document: object = None
+    is_document = False
+    if stripped.startswith(("[", "{")) and not path.name.endswith(".jsonl"):
+        try:
+            document = json.loads(stripped)
+            is_document = True
+        except json.JSONDecodeError:
+            is_document = False
+    if is_document:
+        items = document if isinstance(document, list) else [document]
+        entries = [(f"item {number}", item) for number, item in enumerate(items, start=1)]
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                entries.append((f"line {number}", json.loads(line)))
+            except json.JSONDecodeError as error:
+                problems.append((f"line {number}", "profile", f"not valid JSON ({error.msg})"))
+    if not entries and not problems:
+        raise PoolLoadError(source, [("file", "file", "holds no profile")])
+    profiles: list[Profile] = []
+    raws: list[dict[str, object]] = []
+    seen: dict[str, str] = {}
+    for where, raw in entries:
+        try:
+            profile = parse_profile(raw, require_id=True)
+            if profile.submitted_at is None:
+                raise ProfileError("submitted_at", "required in a pool (ISO 8601 date-time with offset)")
+        except ProfileError as error:
+            problems.append((where, error.field, error.message))
+            continue
+        assert profile.id is not None and isinstance(raw, dict)
+        if profile.id in seen:
+            problems.append((where, "id", f"{profile.id!r} already given at {seen[profile.id]}"))
+            continue
+        seen[profile.id] = where
+        profiles.append(profile)
+        raws.append(raw)
+    if problems:
+        raise PoolLoadError(source, problems)
+    return profiles, raws
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def lock_pool(session: Session, wait: bool = True) -> int:
+    """The last round number; with ``wait``, lock the round-sequence row first so writers of the
+    pool and rounds go one at a time (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite transactions
+    already begin with ``BEGIN IMMEDIATE``)."""
+    query = select(RoundSequenceRow.last_number).where(RoundSequenceRow.id == 1)
+    number = session.execute(query.with_for_update() if wait else query).scalar_one()
+    return int(number)
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    options = pa.ipc.IpcWriteOptions(compression="zstd")
+    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _table_from_ipc(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
+def _conformed(table: pa.Table) -> pa.Table:
+    """The table with exactly SCHEMA's columns and types (absent optional columns as nulls)."""
+    if table.schema.equals(SCHEMA):
+        return table
+    arrays = [
+        table.column(field.name).cast(field.type)
+        if field.name in table.column_names
+        else pa.nulls(table.num_rows, field.type)
+        for field in SCHEMA
+    ]
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def _existing_submitted_at(session: Session, ids: list[str]) -> dict[str, datetime.datetime]:
+    found: dict[str, datetime.datetime] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        rows = session.execute(
+            select(CandidateRow.id, CandidateRow.submitted_at).where(CandidateRow.id.in_(chunk))
+        )
+        found.update({row_id: submitted for row_id, submitted in rows})
+    return found
+
+
+_CANDIDATE_COLUMNS = ("id", "submitted_at", "primary_noc", "profile", "batch_id", "updated_at")
+
+
+def _insert_candidates(session: Session, rows: list[dict[str, object]]) -> None:
+    """Bulk insert; PostgreSQL uses COPY."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        statement = f"COPY pool_candidates ({', '.join(_CANDIDATE_COLUMNS)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                profile = row["profile"]
+                copy.write_row(
+                    [
+                        json.dumps(profile) if name == "profile" and profile is not None else row[name]
+                        for name in _CANDIDATE_COLUMNS
+                    ]
+                )
+        return
+    session.execute(insert(CandidateRow), rows)
+
+
+def store_table(
+    session: Session,
+    table: pa.Table,
+    source: str,
+    raws: Sequence[dict[str, object]] | None = None,
+    now: datetime.datetime | None = None,
+) -> LoadResult:
+    """Add or update the profiles of a validated SCHEMA table, inside the caller's transaction.
+
+    ``raws`` are the profiles as given (JSON); without them (a columnar load) the profile is kept
+    only in the batch's columns.
+    """
+    now = now or utc_now()
+    lock_pool(session)
+    table = _conformed(table)
+    ids: list[str] = table.column("id").to_pylist()
+    existing = _existing_submitted_at(session, ids)
+    if existing:
+        kept = [existing.get(row_id) for row_id in ids]
+        given = table.column("submitted_at").to_pylist()
+        merged = [
+            original if original is not None else new for original, new in zip(kept, given, strict=True)
+        ]
+        table = table.set_column(
+            table.schema.get_field_index("submitted_at"),
+            "submitted_at",
+            pa.array(merged, SCHEMA.field("submitted_at").type),
+        )
+    batch = PoolBatchRow(
+        loaded_at=now, source=source[:1000], profile_count=table.num_rows, columns=_ipc_bytes(table)
+    )
+    session.add(batch)
+    session.flush()
+    submitted: list[datetime.datetime] = table.column("submitted_at").to_pylist()
+    nocs: list[str | None] = table.column("primary_noc").to_pylist()
+    new_rows: list[dict[str, object]] = []
+    updated = 0
+    for index, row_id in enumerate(ids):
+        profile = None
+        if raws is not None:
+            profile = dict(raws[index])
+            profile["submitted_at"] = submitted[index].isoformat().replace("+00:00", "Z")
+        if row_id in existing:
+            updated += 1
+            session.execute(
+                update(CandidateRow)
+                .where(CandidateRow.id == row_id)
+                .values(profile=profile, primary_noc=nocs[index], batch_id=batch.id, updated_at=now)
+            )
+            session.add(
+                CandidateEventRow(
+                    candidate_id=row_id,
+                    kind="updated",
+                    occurred_at=now,
+                    recorded_at=now,
+                    detail={"batch": batch.id},
+                )
+            )
+            continue
+        new_rows.append(
+            {
+                "id": row_id,
+                "submitted_at": submitted[index],
+                "primary_noc": nocs[index],
+                "profile": profile,
+                "batch_id": batch.id,
+                "updated_at": now,
+            }
+        )
+    _insert_candidates(session, new_rows)
+    return LoadResult(source=source, added=len(new_rows), updated=updated, batch=batch.id)
+
+
+def load_pool_file(engine: Engine, path: Path, now: datetime.datetime | None = None) -> LoadResult:
+    """Validate a whole file, then add or update its profiles in one transaction."""
+    profiles, raws = read_pool_file(path)
+    table = table_from_profiles(profiles)
+    read = columns_from_table(table)
+    if read.errors:
+        problems = [
+            (f"profile {ids}", field, message) for ids, (field, message) in sorted(read.errors.items())
+        ]
+        raise PoolLoadError(str(path), problems)
+    with session_scope(engine) as session:
+        return store_table(session, table, str(path), raws, now)
+
+
+def load_pool_table(
+    engine: Engine, table: pa.Table, source: str, now: datetime.datetime | None = None
+) -> LoadResult:
+    """The columnar fast path (Parquet, synthetic pools): validated column by column."""
+    try:
+        read = columns_from_table(table)
+    except TableError as error:
+        raise PoolLoadError(source, [("table", "columns", str(error))]) from None
+    problems = [(f"row {row + 1}", field, message) for row, (field, message) in sorted(read.errors.items())]
+    if "id" not in table.column_names or table.column("id").null_count:
+        problems.append(("table", "id", "required in a pool"))
+    if "submitted_at" not in table.column_names or table.column("submitted_at").null_count:
+        problems.append(("table", "submitted_at", "required in a pool"))
+    elif len(pc.unique(table.column("id"))) != table.num_rows:
+        problems.append(("table", "id", "ids must be unique within a file"))
+    if problems:
+        raise PoolLoadError(source, problems)
+    with session_scope(engine) as session:
+        return store_table(session, table, source, None, now)
+
+
+# ---------------------------------------------------------------------------------------------
+# The pool at a moment
+
+
+def _add_months(moments: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
+    """``moments`` plus whole calendar months (a day past the month's end rolls into the next)."""
+    month_start = moments.astype("datetime64[M]")
+    offset = moments - month_start.astype(moments.dtype)
+    shifted = (month_start + np.timedelta64(months, "M")).astype(moments.dtype)
+    return np.asarray(shifted + offset, dtype=moments.dtype)  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """Every stored profile with its CRS on the day of ``at`` and whether it is in the pool.
+
+    ``in_pool`` is the federal pool (eligible for an ITA); ``holds_noi`` marks outstanding NOIs.
+    """
+
+    at: datetime.datetime
+    table: pa.Table
+    ids: NDArray[np.object_]
+    submitted_at: NDArray[np.datetime64]
+    crs: NDArray[np.int16]
+    in_pool: NDArray[np.bool_]
+    holds_noi: NDArray[np.bool_]
+    reasons: dict[str, NDArray[np.bool_]]
+    rules: RulesSnapshot
+    ledger: LedgerView
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def current_table(session: Session) -> pa.Table:
+    """The current version of every stored profile (newest batch wins), as one SCHEMA table."""
+    batches = [
+        _table_from_ipc(data)
+        for data in session.execute(select(PoolBatchRow.columns).order_by(PoolBatchRow.id.desc())).scalars()
+    ]
+    if not batches:
+        return SCHEMA.empty_table()
+    if len(batches) == 1:
+        return batches[0]
+    combined = pa.concat_tables(batches)  # newest first
+    codes = pc.dictionary_encode(combined.column("id")).combine_chunks().indices.to_numpy()
+    first = np.empty(int(codes.max()) + 1, dtype=np.int64)
+    positions = np.arange(len(codes), dtype=np.int64)
+    first[codes[::-1]] = positions[::-1]  # the last assignment wins: the first (newest) position
+    return combined.take(pa.array(np.sort(first)))
+
+
+def _moment(at: datetime.datetime) -> np.datetime64:
+    return np.datetime64(at.astimezone(datetime.UTC).replace(tzinfo=None), "us")
+
+
+def pool_at(session: Session, at: datetime.datetime) -> PoolState:
+    """Who is in the pool at ``at`` and with what CRS on that day (nominations applied)."""
+    day = at.astimezone(datetime.UTC).date()
+    rules = rules_package.at(day)
+    table = current_table(session)
+    ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object)
+    ledger = ledger_view(session, at)
+    if ledger.nominated:
+        nominated = np.isin(ids, np.array(sorted(ledger.nominated), dtype=object))
+        current = table.column("provincial_nomination").fill_null(False).to_numpy(zero_copy_only=False)
+        table = table.set_column(
+            table.schema.get_field_index("provincial_nomination"),
+            "provincial_nomination",
+            pa.array(np.asarray(current, dtype=bool) | nominated),
+        )
+    scored = score_table(table, day)
+    crs = np.asarray(scored.scores.total, dtype=np.int16)
+    moment = _moment(at)
+    submitted = (
+        table.column("submitted_at")
+        .cast(pa.timestamp("us"))
+        .to_numpy(zero_copy_only=False)
+        .astype("datetime64[us]")
+    )
+    test_dates = table.column("first_language_test_date").to_numpy(zero_copy_only=False)
+    test_dates = np.asarray(test_dates, dtype="datetime64[D]")
+    language_expires = _add_months(test_dates, 12 * rules.language.result_validity_years)
+    unscorable = np.zeros(len(ids), dtype=bool)
+    unscorable[list(scored.errors)] = True
+    reasons: dict[str, NDArray[np.bool_]] = {
+        "not yet submitted": submitted > moment,
+        "pool expiry": _add_months(submitted, rules.rounds.pool_duration_months) <= moment,
+        "language result expired": ~np.isnat(language_expires)
+        & (language_expires <= np.datetime64(day, "D")),
+        "cannot be scored": unscorable,
+    }
+    for reason, candidate_ids in ledger.removed.items():
+        reasons[reason] = (
+            np.isin(ids, np.array(sorted(candidate_ids), dtype=object))
+            if candidate_ids
+            else np.zeros(len(ids), dtype=bool)
+        )
+    in_pool = ~np.logical_or.reduce(list(reasons.values())) if reasons else np.ones(len(ids), dtype=bool)
+    holds_noi = (
+        np.isin(ids, np.array(sorted(ledger.holding_noi), dtype=object))
+        if ledger.holding_noi
+        else np.zeros(len(ids), dtype=bool)
+    )
+    return PoolState(
+        at=at,
+        table=table,
+        ids=ids,
+        submitted_at=submitted,
+        crs=crs,
+        in_pool=in_pool,
+        holds_noi=holds_noi,
+        reasons=reasons,
+        rules=rules,
+        ledger=ledger,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Score bands (IRCC's "distribution of candidates in the pool")
+
+
+@cache
+def score_bands() -> tuple[tuple[str, int, int], ...]:
+    """IRCC's bands, from the ``pool_*`` columns of the published rounds: (name, low, high)."""
+    text = resources.files("openentry.data").joinpath("ee_rounds.csv").read_text(encoding="utf-8")
+    header = next(csv.reader(io.StringIO(text)))
+    bands = []
+    for column in header:
+        parts = column.split("_")
+        if column.startswith("pool_") and len(parts) == 3 and parts[1].isdigit():
+            bands.append((column.removeprefix("pool_"), int(parts[1]), int(parts[2])))
+    return tuple(bands)
+
+
+def band_counts(crs: NDArray[np.int16]) -> dict[str, int]:
+    """Candidates per IRCC band (the 451-500 and 401-450 bands with their 10-point sub-bands)."""
+    counts = {name: int(np.count_nonzero((crs >= low) & (crs <= high))) for name, low, high in score_bands()}
+    counts["total"] = len(crs)
+    return counts
+
+
+def pool_summary(engine: Engine, at: datetime.datetime) -> dict[str, object]:
+    """The pool at ``at``: size, the score bands of those in it, and why others are not."""
+    with session_scope(engine) as session:
+        state = pool_at(session, at)
+    return {
+        "at": at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+        "stored": state.size,
+        "in_pool": int(state.in_pool.sum()),
+        "bands": band_counts(state.crs[state.in_pool]),
+        "not_in_pool": {reason: int(mask.sum()) for reason, mask in state.reasons.items()},
+        "rules_version": state.rules.version,
+    }
+
+
+ProgressCallback = Callable[[int], None]
