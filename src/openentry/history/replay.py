@@ -46,7 +46,7 @@ def _eligibility_function() -> EligibilityMask | None:
         from openentry.services.eligibility import eligible_mask
     except ImportError:
         return None
-    return eligible_mask  # type: ignore[no-any-return]
+    return eligible_mask
 
 
 def round_number_value(number: str) -> int | str:
@@ -118,7 +118,10 @@ def round_eligibility(
             f"eligibility for {what} on {on.isoformat()} could not be checked: "
             "the eligibility engine is not installed",
         )
-    mask = np.asarray(eligible_mask(table, on, **keyword), dtype=bool)
+    try:
+        mask = np.asarray(eligible_mask(table, on, **keyword), dtype=bool)
+    except ValueError as error:
+        return RoundEligibility(np.zeros(len(profiles), dtype=bool), f"{what} cannot be checked: {error}")
     return RoundEligibility(
         mask, f"not eligible for {what} on {on.isoformat()}", f"eligible for {what} on {on.isoformat()}"
     )

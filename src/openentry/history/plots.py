@@ -1,0 +1,255 @@
+"""Charts of the published rounds (matplotlib, Agg backend): PNG and SVG files.
+
+- ``cutoffs``: the lowest CRS invited in every round, by kind; provincial nominee rounds in their
+  own panel because their cut-offs include the 600 nomination points.
+- ``invitations-per-year`` and ``invitations-per-month``: invitations stacked by kind.
+- ``pool``: the pool's published CRS distribution over time, stacked by score band.
+
+Kinds are told apart by marker shape, line style or hatching as well as colour, so the charts
+read in grey and for colour-blind readers. Data: the rounds as published by IRCC
+(shared/data/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from openentry.history.rounds import PublishedRound
+
+SOURCE_NOTE = "Source: IRCC Express Entry rounds (ee_rounds_123_en.json), as published"
+
+
+def _series_label(published: PublishedRound) -> str:
+    described = published.type
+    if described.kind == "program":
+        return {
+            "cec": "Canadian Experience Class",
+            "fsw": "Federal Skilled Worker",
+            "fst": "Federal Skilled Trades",
+            "pnp": "Provincial Nominee Program",
+        }[described.program or ""]
+    if described.kind == "category":
+        return "French-language proficiency" if described.category == "french" else "Occupation categories"
+    return "General (all programs)" if described.kind == "general" else described.kind
+
+
+# label -> (colour, marker, hatch); Okabe-Ito colours.
+STYLES: dict[str, tuple[str, str, str]] = {
+    "General (all programs)": ("#000000", "o", ""),
+    "Canadian Experience Class": ("#0072B2", "^", "///"),
+    "Federal Skilled Worker": ("#009E73", "v", "xx"),
+    "Federal Skilled Trades": ("#D55E00", "D", "\\\\\\"),
+    "French-language proficiency": ("#CC79A7", "s", "..."),
+    "Occupation categories": ("#E69F00", "P", "++"),
+    "Provincial Nominee Program": ("#56B4E9", "X", "--"),
+}
+
+
+def _thousands(value: float, _position: object) -> str:
+    return f"{value:,.0f}"
+
+
+def _ticks(axis: Axes, locator: mdates.DateLocator, pattern: str) -> None:
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(mdates.DateFormatter(pattern))  # type: ignore[no-untyped-call]
+
+
+def _days(days: Sequence[datetime.date]) -> list[float]:
+    """Dates as matplotlib's day numbers."""
+    return [float(mdates.date2num(day)) for day in days]  # type: ignore[no-untyped-call]
+
+
+def _date_axis(axis: Axes) -> None:
+    _ticks(axis, mdates.YearLocator(), "%Y")  # type: ignore[no-untyped-call]
+    axis.grid(True, axis="both", color="#dddddd", linewidth=0.6)
+    axis.set_axisbelow(True)
+
+
+def cutoffs_figure(rounds: Sequence[PublishedRound]) -> Figure:
+    """Cut-off over time by kind; PNP rounds below, on their own scale."""
+    figure, (federal, provincial) = plt.subplots(
+        2, 1, figsize=(12, 8.5), sharex=True, gridspec_kw={"height_ratios": [2.2, 1]}, constrained_layout=True
+    )
+    series: dict[str, list[PublishedRound]] = defaultdict(list)
+    for published in rounds:
+        if published.cutoff is not None:
+            series[_series_label(published)].append(published)
+    for label, (colour, marker, _hatch) in STYLES.items():
+        members = series.get(label, [])
+        if not members:
+            continue
+        axis = provincial if label == "Provincial Nominee Program" else federal
+        axis.plot(
+            _days([member.date for member in members]),
+            [member.cutoff for member in members],
+            linestyle="none",
+            marker=marker,
+            markersize=5,
+            markerfacecolor=colour if marker not in ("o",) else "none",
+            markeredgecolor=colour,
+            label=f"{label} ({len(members)} rounds)",
+        )
+    federal.set_title("Express Entry: lowest CRS score invited in each round")
+    federal.set_ylabel("CRS cut-off (points)")
+    provincial.set_ylabel("CRS cut-off (points,\nincl. 600 for nomination)")
+    provincial.set_xlabel("Date of the round (year)")
+    for axis in (federal, provincial):
+        _date_axis(axis)
+        axis.legend(loc="upper right", fontsize=9, framealpha=0.9)
+    provincial.annotate(SOURCE_NOTE, xy=(0, -0.32), xycoords="axes fraction", fontsize=8, color="#555555")
+    return figure
+
+
+def _stacked_bars(
+    rounds: Sequence[PublishedRound],
+    period: Callable[[datetime.date], datetime.date],
+    width: float,
+    title: str,
+) -> Figure:
+    totals: dict[str, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
+    periods: set[datetime.date] = set()
+    for published in rounds:
+        start = period(published.date)
+        periods.add(start)
+        totals[_series_label(published)][start] += published.invitations or 0
+    ordered = sorted(periods)
+    figure, axis = plt.subplots(figsize=(12, 6), constrained_layout=True)
+    bottom = [0] * len(ordered)
+    for label, (colour, _marker, hatch) in STYLES.items():
+        if label not in totals:
+            continue
+        values = [totals[label].get(start, 0) for start in ordered]
+        axis.bar(
+            _days(ordered),
+            values,
+            width=width,
+            bottom=bottom,
+            color=colour,
+            edgecolor="white",
+            hatch=hatch,
+            linewidth=0.5,
+            label=label,
+            align="center",
+        )
+        bottom = [low + value for low, value in zip(bottom, values, strict=True)]
+    axis.set_title(title)
+    axis.set_ylabel("Invitations to apply (ITAs)")
+    axis.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    _date_axis(axis)
+    axis.set_xlabel("Date of the round (year)")
+    axis.legend(loc="upper left", fontsize=9, framealpha=0.9)
+    axis.annotate(SOURCE_NOTE, xy=(0, -0.12), xycoords="axes fraction", fontsize=8, color="#555555")
+    return figure
+
+
+def invitations_per_year_figure(rounds: Sequence[PublishedRound]) -> Figure:
+    figure = _stacked_bars(
+        rounds,
+        lambda day: datetime.date(day.year, 7, 1),
+        300,
+        "Express Entry invitations per year, by kind of round",
+    )
+    axis = figure.axes[0]
+    _ticks(axis, mdates.MonthLocator(bymonth=7), "%Y")  # type: ignore[no-untyped-call]
+    axis.grid(False, axis="x")
+    years = sorted({published.date.year for published in rounds})
+    if years:
+        axis.set_xlim(*_days([datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)]))
+    axis.set_xlabel("Year (calendar year of the round)")
+    return figure
+
+
+def invitations_per_month_figure(rounds: Sequence[PublishedRound]) -> Figure:
+    return _stacked_bars(
+        rounds,
+        lambda day: datetime.date(day.year, day.month, 15),
+        26,
+        "Express Entry invitations per month, by kind of round",
+    )
+
+
+# Coarse bands for the pool chart, lowest first: (label, fine bands summed, hatch, colour).
+POOL_BANDS: tuple[tuple[str, tuple[int, int], str, str], ...] = (
+    ("0-300", (0, 300), "", "#f0f0f0"),
+    ("301-350", (301, 350), "..", "#d9d9d9"),
+    ("351-400", (351, 400), "//", "#bdbdbd"),
+    ("401-450", (401, 450), "\\\\", "#969696"),
+    ("451-500", (451, 500), "xx", "#737373"),
+    ("501-600", (501, 600), "++", "#525252"),
+    ("601-1200", (601, 1200), "", "#252525"),
+)
+
+
+def pool_figure(rounds: Sequence[PublishedRound]) -> Figure:
+    """The published pool, stacked by CRS band, one point per distinct "as on" date."""
+    points: dict[datetime.date, dict[str, int]] = {}
+    for published in rounds:
+        pool = published.pool
+        if pool is None:
+            continue
+        day = pool.as_of or published.date
+        points[day] = {
+            label: sum(band.count for band in pool.bands if low <= band.low and band.high <= high)
+            for label, (low, high), _hatch, _colour in POOL_BANDS
+        }
+    days = sorted(points)
+    figure, axis = plt.subplots(figsize=(12, 6), constrained_layout=True)
+    if days:
+        axis.stackplot(
+            _days(days),
+            [[points[day][label] for day in days] for label, *_rest in POOL_BANDS],
+            labels=[f"CRS {label}" for label, *_rest in POOL_BANDS],
+            colors=[colour for *_rest, colour in POOL_BANDS],
+            hatch=[hatch for _label, _limits, hatch, _colour in POOL_BANDS],
+            edgecolor="#444444",
+            linewidth=0.4,
+        )
+    axis.set_title("Express Entry pool: profiles by CRS band, as published by IRCC")
+    axis.set_ylabel("Profiles in the pool (candidates)")
+    axis.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    _ticks(axis, mdates.MonthLocator(bymonth=(1, 7)), "%Y-%m")  # type: ignore[no-untyped-call]
+    axis.grid(True, color="#dddddd", linewidth=0.6)
+    axis.set_xlabel("Date of the published distribution (year-month)")
+    handles, labels = axis.get_legend_handles_labels()
+    axis.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=9)
+    axis.annotate(SOURCE_NOTE, xy=(0, -0.14), xycoords="axes fraction", fontsize=8, color="#555555")
+    return figure
+
+
+PLOTS: dict[str, Callable[[Sequence[PublishedRound]], Figure]] = {
+    "cutoffs": cutoffs_figure,
+    "invitations-per-year": invitations_per_year_figure,
+    "invitations-per-month": invitations_per_month_figure,
+    "pool": pool_figure,
+}
+
+
+def write_plots(
+    rounds: Sequence[PublishedRound], names: Sequence[str], folder: Path, formats: Sequence[str]
+) -> list[Path]:
+    """Draw each named plot and save it in every format; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name in names:
+        figure = PLOTS[name](rounds)
+        try:
+            for extension in formats:
+                path = folder / f"{name}.{extension}"
+                figure.savefig(path, dpi=120, metadata={"Date": None} if extension == "svg" else None)
+                written.append(path)
+        finally:
+            plt.close(figure)
+    return written
