@@ -64,6 +64,11 @@ def _find(catalogue: RoundCatalogue, number: str) -> PublishedRound:
     return published
 
 
+def _console() -> Console:
+    """A Rich console; wide when the output is a file or a pipe, so rows are not cut."""
+    return Console(width=None if sys.stdout.isatty() else 200)
+
+
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
 
@@ -111,7 +116,7 @@ def list_rounds(
             _thousands(published.cutoff),
             published.tiebreak.strftime("%Y-%m-%d %H:%M:%S") if published.tiebreak else "",
         )
-    Console().print(table)
+    _console().print(table)
 
 
 @history_app.command("show")
@@ -134,7 +139,7 @@ def show(
         if key == "pool":
             continue
         table.add_row(key, "" if value is None else str(value))
-    console = Console()
+    console = _console()
     console.print(table)
     if published.pool is not None:
         bands = Table(
@@ -266,7 +271,7 @@ def stats(
             _thousands(total.lowest_cutoff),
             _thousands(total.highest_cutoff),
         )
-    Console().print(table)
+    _console().print(table)
 
 
 @history_app.command("plot")
