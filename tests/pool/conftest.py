@@ -55,7 +55,9 @@ def cli(database_url: str, tmp_path: Path) -> CliRunner:
         if database:
             command += ["--db", database_url]
         environment = {key: value for key, value in os.environ.items() if key != "OPENENTRY_DATABASE_URL"}
-        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=120)
+        return subprocess.run(
+            command, capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=120
+        )
 
     return run
 

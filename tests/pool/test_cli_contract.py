@@ -12,20 +12,37 @@ def _pool(tmp_path: Path) -> Path:
     return write_jsonl(
         tmp_path / "pool.jsonl",
         [
-            profile("late-472", "2024-03-01T09:00:00Z", age=29, provinces_of_interest=["ON"], primary_noc="21231"),
-            profile("early-472", "2024-01-10T08:30:00Z", age=29, provinces_of_interest=["BC"], primary_noc="31301"),
+            profile(
+                "late-472", "2024-03-01T09:00:00Z", age=29, provinces_of_interest=["ON"], primary_noc="21231"
+            ),
+            profile(
+                "early-472", "2024-01-10T08:30:00Z", age=29, provinces_of_interest=["BC"], primary_noc="31301"
+            ),
             profile("mid-472", "2024-02-01T12:00:00Z", age=29, primary_noc="21231"),
-            profile("top-461", "2024-01-01T00:00:00Z", age=31, provinces_of_interest=["ON"], primary_noc="21231"),
-            profile("low-439", "2024-01-05T00:00:00Z", age=35, provinces_of_interest=["ON"], primary_noc="31301"),
-            profile("low-412", "2023-12-01T00:00:00Z", age=40, provinces_of_interest=["ALL"], primary_noc="21231"),
+            profile(
+                "top-461", "2024-01-01T00:00:00Z", age=31, provinces_of_interest=["ON"], primary_noc="21231"
+            ),
+            profile(
+                "low-439", "2024-01-05T00:00:00Z", age=35, provinces_of_interest=["ON"], primary_noc="31301"
+            ),
+            profile(
+                "low-412", "2023-12-01T00:00:00Z", age=40, provinces_of_interest=["ALL"], primary_noc="21231"
+            ),
         ],
     )
 
 
-def test_general_round_ties_broken_by_submitted_at_and_invitations_listed(cli: CliRunner, tmp_path: Path) -> None:
+def test_general_round_ties_broken_by_submitted_at_and_invitations_listed(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     loaded = cli("pool", "load", str(_pool(tmp_path)))
     assert loaded.returncode == 0, loaded.stderr
-    assert json.loads(loaded.stdout) == {"loaded": 6, "added": 6, "updated": 0, "source": str(tmp_path / "pool.jsonl")}
+    assert json.loads(loaded.stdout) == {
+        "loaded": 6,
+        "added": 6,
+        "updated": 0,
+        "source": str(tmp_path / "pool.jsonl"),
+    }
 
     ran = cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--size", "2")
     assert ran.returncode == 0, ran.stderr
@@ -39,8 +56,20 @@ def test_general_round_ties_broken_by_submitted_at_and_invitations_listed(cli: C
     listed = cli("round", "invitations", "1")
     assert listed.returncode == 0, listed.stderr
     assert json_lines(listed.stdout) == [
-        {"id": "early-472", "crs": 472, "submitted_at": "2024-01-10T08:30:00Z", "kind": "ita", "expires_on": "2024-07-31"},
-        {"id": "mid-472", "crs": 472, "submitted_at": "2024-02-01T12:00:00Z", "kind": "ita", "expires_on": "2024-07-31"},
+        {
+            "id": "early-472",
+            "crs": 472,
+            "submitted_at": "2024-01-10T08:30:00Z",
+            "kind": "ita",
+            "expires_on": "2024-07-31",
+        },
+        {
+            "id": "mid-472",
+            "crs": 472,
+            "submitted_at": "2024-02-01T12:00:00Z",
+            "kind": "ita",
+            "expires_on": "2024-07-31",
+        },
     ]
 
     # Those invited hold an outstanding ITA: the next round goes further down the ranking.
@@ -51,7 +80,10 @@ def test_general_round_ties_broken_by_submitted_at_and_invitations_listed(cli: C
         461,
         "2024-01-01T00:00:00Z",
     )
-    assert [line["id"] for line in json_lines(cli("round", "invitations", "2").stdout)] == ["late-472", "top-461"]
+    assert [line["id"] for line in json_lines(cli("round", "invitations", "2").stdout)] == [
+        "late-472",
+        "top-461",
+    ]
 
 
 def test_provincial_round_range_nocs_window_province(cli: CliRunner, tmp_path: Path) -> None:
@@ -71,8 +103,20 @@ def test_provincial_round_range_nocs_window_province(cli: CliRunner, tmp_path: P
         "2024-01-05T00:00:00Z",
     )
     assert json_lines(cli("round", "invitations", "1").stdout) == [
-        {"id": "top-461", "crs": 461, "submitted_at": "2024-01-01T00:00:00Z", "kind": "noi", "expires_on": "2024-07-16"},
-        {"id": "low-439", "crs": 439, "submitted_at": "2024-01-05T00:00:00Z", "kind": "noi", "expires_on": "2024-07-16"},
+        {
+            "id": "top-461",
+            "crs": 461,
+            "submitted_at": "2024-01-01T00:00:00Z",
+            "kind": "noi",
+            "expires_on": "2024-07-16",
+        },
+        {
+            "id": "low-439",
+            "crs": 439,
+            "submitted_at": "2024-01-05T00:00:00Z",
+            "kind": "noi",
+            "expires_on": "2024-07-16",
+        },
     ]
 
 
@@ -87,7 +131,12 @@ def test_dry_run_prints_the_same_and_records_nothing(cli: CliRunner, tmp_path: P
         key: dry[key] for key in ("round", "invited", "cutoff", "tiebreak")
     }
     again = json.loads(cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--size", "3", "--dry-run").stdout)
-    assert (again["round"], again["invited"], again["cutoff"], again["tiebreak"]) == (2, 3, 412, "2023-12-01T00:00:00Z")
+    assert (again["round"], again["invited"], again["cutoff"], again["tiebreak"]) == (
+        2,
+        3,
+        412,
+        "2023-12-01T00:00:00Z",
+    )
 
 
 def test_no_one_to_invite_gives_null_cutoff(cli: CliRunner, tmp_path: Path) -> None:
@@ -95,7 +144,12 @@ def test_no_one_to_invite_gives_null_cutoff(cli: CliRunner, tmp_path: Path) -> N
     ran = cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--size", "5", "--crs-min", "900")
     assert json.loads(ran.stdout) | {} == json.loads(ran.stdout)
     summary = json.loads(ran.stdout)
-    assert (summary["round"], summary["invited"], summary["cutoff"], summary["tiebreak"]) == (1, 0, None, None)
+    assert (summary["round"], summary["invited"], summary["cutoff"], summary["tiebreak"]) == (
+        1,
+        0,
+        None,
+        None,
+    )
     assert cli("round", "invitations", "1").stdout == ""
 
 
@@ -103,7 +157,14 @@ def test_bad_input_is_one_line_and_writes_nothing(cli: CliRunner, tmp_path: Path
     assert cli("pool", "load", str(_pool(tmp_path))).returncode == 0
     cases = {
         ("--size", "0"): "openentry: --size: 0 invitations; a round invites at least 1\n",
-        ("--size", "5", "--crs-min", "500", "--crs-max", "400"): "openentry: --crs-min 500 is above --crs-max 400\n",
+        (
+            "--size",
+            "5",
+            "--crs-min",
+            "500",
+            "--crs-max",
+            "400",
+        ): "openentry: --crs-min 500 is above --crs-max 400\n",
         ("--size", "5", "--category", "astronauts"): None,
         ("--size", "5", "--kind", "provincial"): (
             "openentry: --kind provincial needs --province (the province issuing the NOIs)\n"
@@ -135,8 +196,10 @@ def test_malformed_pool_file_reports_lines_and_loads_nothing(cli: CliRunner, tmp
     assert ran.returncode == 1
     assert ran.stdout == ""
     assert ran.stderr.splitlines() == [
-        f"openentry pool load: {path} line 2: profile: not valid JSON (Expecting property name enclosed in double quotes)",
-        f"openentry pool load: {path} line 3: submitted_at: required in a pool (ISO 8601 date-time with offset)",
+        f"openentry pool load: {path} line 2: profile: not valid JSON"
+        " (Expecting property name enclosed in double quotes)",
+        f"openentry pool load: {path} line 3: submitted_at:"
+        " required in a pool (ISO 8601 date-time with offset)",
         f"openentry pool load: {path} line 4: id: 'ok' already given at line 1",
         f"openentry pool load: {path}: 3 invalid, nothing loaded",
     ]
