@@ -16,6 +16,7 @@ from openentry.cli import scoring as scoring_commands
 from openentry.cli.inputs import EXIT_USAGE, UsageError
 from openentry.cli import synthetic as synthetic_commands
 from openentry.cli.history import history_app
+from openentry.cli.demo import demo as demo_command
 from openentry.cli.invitation import invitation_app
 from openentry.cli.pool import pool_app
 from openentry.cli.round import round_app
@@ -35,6 +36,7 @@ app.add_typer(history_app, name="history")
 app.add_typer(pool_app, name="pool")
 app.add_typer(round_app, name="round")
 app.add_typer(invitation_app, name="invitation")
+app.command("demo")(demo_command)
 
 
 def run() -> None:

@@ -1,0 +1,42 @@
+"""`openentry demo` on a fresh folder: a published round next to its replica."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from tests.pool.conftest import CliRunner
+
+from openentry.db import open_database, session_scope
+from openentry.db.models import RoundRow
+from openentry.services.demo import replicate_round
+
+
+def test_demo_replicates_round_398_scaled(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    result = replicate_round(engine, "398", pool_size=2000, seed=3)
+    assert (result.published.invitations, result.published.cutoff, result.published_pool) == (
+        4000,
+        467,
+        235695,
+    )
+    assert result.replica.invited == round(4000 * 2000 / 235695) == 34
+    assert result.replica.spec.criteria == {"kind": "category", "category": "healthcare"}
+    assert result.replica.spec.at == datetime.datetime(2026, 2, 20, 12, 2, 57, tzinfo=datetime.UTC)
+    with session_scope(engine) as session:
+        recorded = session.execute(select(RoundRow.number, RoundRow.invited, RoundRow.cutoff)).all()
+    assert recorded == [(1, 34, result.replica.cutoff)]
+
+
+def test_demo_command_prints_both_columns(cli: CliRunner, tmp_path: Path) -> None:
+    ran = cli("demo", "--round", "398", "--pool-size", "2000", database=False)
+    assert ran.returncode == 0, ran.stderr
+    assert "Round #398, 2026-02-20" in ran.stdout
+    assert "│ invitations │                4,000 │" in ran.stdout
+    assert "openentry round invitations 1 --db sqlite:///" in ran.stdout.replace("\n", "")
+    unknown = cli("demo", "--round", "9999", database=False)
+    assert (unknown.returncode, unknown.stderr) == (
+        2,
+        "openentry: no published round #9999 in the bundled rounds\n",
+    )
