@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from openentry.rules import codes
+from openentry.rules.eligibility.parameters import EligibilityRules, build_eligibility
 from openentry.rules.tree import ParameterError, ParameterTree, load_tree
 
 Points = NDArray[np.int16]
@@ -306,6 +307,7 @@ class RulesSnapshot:
     crs: CrsRules
     language: LanguageRules
     rounds: RoundRules
+    eligibility: EligibilityRules = field(repr=False)
     used_parameters: frozenset[str] = field(repr=False)
 
     @property
@@ -487,6 +489,7 @@ def build_snapshot(tree: ParameterTree, day: datetime.date) -> RulesSnapshot:
     crs = _build_crs(resolver)
     language = _build_language(resolver)
     rounds = _build_rounds(resolver)
+    eligibility = build_eligibility(resolver.value, tuple(tree), day)
     return RulesSnapshot(
         day=day,
         era=era,
@@ -494,7 +497,8 @@ def build_snapshot(tree: ParameterTree, day: datetime.date) -> RulesSnapshot:
         crs=crs,
         language=language,
         rounds=rounds,
-        used_parameters=frozenset(resolver.used),
+        eligibility=eligibility,
+        used_parameters=frozenset(resolver.used)
     )
 
 
