@@ -17,7 +17,8 @@ import pytest
 
 from tests.reference.crs_reference import LINE_NAMES, language_levels, reference_score
 
-EXAMPLES_PATH = Path(__file__).resolve().parents[3] / "shared" / "spec" / "crs-examples.jsonl"
+# A copy of shared/spec/crs-examples.jsonl travels with the tests, so they run without ../shared.
+EXAMPLES_PATH = Path(__file__).resolve().parents[1] / "data" / "crs-examples.jsonl"
 SECTIONS = ("total", "core", "spouse", "transferability", "additional")
 
 
