@@ -130,6 +130,9 @@ def _language(
             continue
         eras = rules_package.at(on).language.tests[test]
         starts = np.array([era.effective for era in eras], dtype="datetime64[D]")
+        # A result cannot predate its test's acceptance (PTE Core from 2024-01-30).
+        accepted_from = next(era.effective for era in eras if era.table is not None)
+        test_dates[rows] = np.maximum(test_dates[rows], np.datetime64(accepted_from, "D"))
         era_index = np.searchsorted(starts, test_dates[rows], side="right") - 1
         for era_code in np.unique(era_index):
             era_rows = rows[era_index == era_code]
