@@ -38,7 +38,7 @@ class CandidateRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     submitted_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     primary_noc: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
-    profile: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    profile: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("pool_batches.id"), nullable=False, index=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
 

@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
@@ -205,7 +205,20 @@ def _insert_candidates(session: Session, rows: list[dict[str, object]]) -> None:
                     ]
                 )
         return
-    session.execute(insert(CandidateRow), rows)
+    # SQLite: the driver's executemany with values converted once by each column's own type.
+    table = CandidateRow.__table__
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in _CANDIDATE_COLUMNS]
+    values = [
+        tuple(
+            row[name] if processor is None else processor(row[name])
+            for name, processor in zip(_CANDIDATE_COLUMNS, processors, strict=True)
+        )
+        for row in rows
+    ]
+    placeholders = ", ".join("?" for _ in _CANDIDATE_COLUMNS)
+    connection.exec_driver_sql(
+        f"INSERT INTO pool_candidates ({', '.join(_CANDIDATE_COLUMNS)}) VALUES ({placeholders})", values
+    )
 
 
 def store_table(
@@ -224,7 +237,8 @@ def store_table(
     lock_pool(session)
     table = _conformed(table)
     ids: list[str] = table.column("id").to_pylist()
-    existing = _existing_submitted_at(session, ids)
+    is_empty = session.execute(select(CandidateRow.id).limit(1)).first() is None
+    existing = {} if is_empty else _existing_submitted_at(session, ids)
     if existing:
         kept = [existing.get(row_id) for row_id in ids]
         given = table.column("submitted_at").to_pylist()

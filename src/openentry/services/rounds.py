@@ -10,6 +10,7 @@ transaction, under a lock on the round-sequence row so that two rounds never ove
 from __future__ import annotations
 
 import datetime
+import time
 
 import numpy as np
 import pyarrow as pa
@@ -110,10 +111,19 @@ def _aware(moment: np.datetime64) -> datetime.datetime:
 
 
 def run_round(
-    engine: Engine, spec: RoundSpec, dry_run: bool = False, now: datetime.datetime | None = None
+    engine: Engine,
+    spec: RoundSpec,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Round:
-    """Select, rank and (unless ``dry_run``) record a round and its invitations atomically."""
+    """Select, rank and (unless ``dry_run``) record a round and its invitations atomically.
+
+    ``timings``, when given, receives the seconds spent selecting and writing (with the commit).
+    """
     now = now or utc_now()
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     with session_scope(engine) as session:
         last_number = lock_pool(session, wait=not dry_run)
         state = pool_at(session, spec.at)
@@ -148,6 +158,8 @@ def run_round(
             invitations=invitations,
             recorded=not dry_run,
         )
+        timings["select"] = time.perf_counter() - started
+        started = time.perf_counter()
         if dry_run:
             return result
         session.add(
@@ -185,4 +197,5 @@ def run_round(
                     for invitation in invitations
                 ],
             )
+    timings["write"] = time.perf_counter() - started
     return result
