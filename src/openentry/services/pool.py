@@ -207,7 +207,8 @@ def _insert_candidates(session: Session, rows: list[dict[str, object]]) -> None:
         return
     # SQLite: the driver's executemany with values converted once by each column's own type.
     table = CandidateRow.__table__
-    processors = [table.c[name].type.bind_processor(connection.dialect) for name in _CANDIDATE_COLUMNS]
+    dialect = connection.dialect
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _CANDIDATE_COLUMNS]
     values = [
         tuple(
             row[name] if processor is None else processor(row[name])
