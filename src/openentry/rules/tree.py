@@ -86,12 +86,13 @@ def _as_date(raw: object, where: str) -> datetime.date:
     raise ParameterError(f"{where}: {raw!r} is not a date (YYYY-MM-DD)")
 
 
-def _parse_file(path: Path, name: str) -> Parameter:
-    where = f"{path.relative_to(PARAMETERS_DIRECTORY.parent)}"
+def _parse_file(path: Path, name: str, directory: Path) -> Parameter:
+    where = f"parameters/{path.relative_to(directory).as_posix()}"
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{where}: not valid YAML: {error}") from error
+    except (yaml.YAMLError, ValueError) as error:
+        # PyYAML raises ValueError for a date-shaped key that is not a date (2015-13-01).
+        raise ParameterError(f"{where}: not valid YAML or not a date: {error}") from error
     if not isinstance(document, dict):
         raise ParameterError(f"{where}: must be a mapping with keys {sorted(_REQUIRED_KEYS)}")
     keys = set(document)
@@ -191,7 +192,7 @@ def load_tree(directory: Path = PARAMETERS_DIRECTORY) -> ParameterTree:
         hasher.update(b"\0")
         hasher.update(content)
         hasher.update(b"\0")
-        parameters[name] = _parse_file(path, name)
+        parameters[name] = _parse_file(path, name, directory)
     if not parameters:
         raise ParameterError(f"no parameter files under {directory}")
     return ParameterTree(parameters, hasher.hexdigest())
