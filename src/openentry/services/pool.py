@@ -77,7 +77,7 @@ def utc_now() -> datetime.datetime:
 # Reading a pool file
 
 
-def read_pool_file(path: Path) -> tuple[list[Profile], list[dict[str, object]]]:
+def read_pool_file(path: Path) -> tuple[list[Profile], list[dict[str, object]], list[str]]:
     """Validated profiles of a JSON (object or array) or JSON Lines file; raises PoolLoadError.
 
     Errors name the line (JSON Lines) or the item (JSON array) at fault.
@@ -113,6 +113,7 @@ def read_pool_file(path: Path) -> tuple[list[Profile], list[dict[str, object]]]:
         raise PoolLoadError(source, [("file", "file", "holds no profile")])
     profiles: list[Profile] = []
     raws: list[dict[str, object]] = []
+    places: list[str] = []
     seen: dict[str, str] = {}
     for where, raw in entries:
         try:
@@ -129,9 +130,10 @@ def read_pool_file(path: Path) -> tuple[list[Profile], list[dict[str, object]]]:
         seen[profile.id] = where
         profiles.append(profile)
         raws.append(raw)
+        places.append(where)
     if problems:
         raise PoolLoadError(source, problems)
-    return profiles, raws
+    return profiles, raws, places
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +210,9 @@ def _insert_candidates(session: Session, rows: list[dict[str, object]]) -> None:
     # SQLite: the driver's executemany with values converted once by each column's own type.
     table = CandidateRow.__table__
     dialect = connection.dialect
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _CANDIDATE_COLUMNS]
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _CANDIDATE_COLUMNS
+    ]
     values = [
         tuple(
             row[name] if processor is None else processor(row[name])
@@ -296,15 +300,22 @@ def store_table(
     return LoadResult(source=source, added=len(new_rows), updated=updated, batch=batch.id)
 
 
+def _scoring_problems(
+    table: pa.Table, places: Sequence[str], day: datetime.date
+) -> list[tuple[str, str, str]]:
+    """Errors that only scoring finds (a score outside its test's scale, a test not accepted),
+    checked on the day of the load; a profile that cannot be scored on a round's date is left
+    out of that round (see :func:`pool_at`)."""
+    scored = score_table(table, day)
+    return [(places[row], field, message) for row, (field, message) in sorted(scored.errors.items())]
+
+
 def load_pool_file(engine: Engine, path: Path, now: datetime.datetime | None = None) -> LoadResult:
     """Validate a whole file, then add or update its profiles in one transaction."""
-    profiles, raws = read_pool_file(path)
+    profiles, raws, places = read_pool_file(path)
     table = table_from_profiles(profiles)
-    read = columns_from_table(table)
-    if read.errors:
-        problems = [
-            (f"profile {ids}", field, message) for ids, (field, message) in sorted(read.errors.items())
-        ]
+    problems = _scoring_problems(table, places, (now or utc_now()).date())
+    if problems:
         raise PoolLoadError(str(path), problems)
     with session_scope(engine) as session:
         return store_table(session, table, str(path), raws, now)
@@ -325,6 +336,9 @@ def load_pool_table(
         problems.append(("table", "submitted_at", "required in a pool"))
     elif len(pc.unique(table.column("id"))) != table.num_rows:
         problems.append(("table", "id", "ids must be unique within a file"))
+    if not problems:
+        places = [f"row {row + 1}" for row in range(table.num_rows)]
+        problems = _scoring_problems(table, places, (now or utc_now()).date())
     if problems:
         raise PoolLoadError(source, problems)
     with session_scope(engine) as session:
