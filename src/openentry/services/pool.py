@@ -15,7 +15,7 @@ newest batch holding an id gives its current profile.
 
 from __future__ import annotations
 
-import csv
+import csv as csv_text
 import datetime
 import io
 import json
@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as csv
 from numpy.typing import NDArray
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -186,44 +187,48 @@ def _existing_submitted_at(session: Session, ids: list[str]) -> dict[str, dateti
 
 
 _CANDIDATE_COLUMNS = ("id", "submitted_at", "primary_noc", "profile", "batch_id", "updated_at")
+# How SQLAlchemy's DateTime stores a value in SQLite; Arrow's %S carries the microseconds.
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
-def _insert_candidates(session: Session, rows: list[dict[str, object]]) -> None:
-    """Bulk insert; PostgreSQL uses COPY."""
-    if not rows:
+def _insert_candidates(session: Session, rows: pa.Table) -> None:
+    """Bulk insert of new candidates (columns ``_CANDIDATE_COLUMNS``, ``profile`` as JSON text).
+
+    PostgreSQL: ``COPY ... FROM STDIN`` of a CSV written by Arrow. SQLite: the driver's
+    executemany over the columns, datetimes already in SQLAlchemy's stored form.
+    """
+    if rows.num_rows == 0:
         return
     connection = session.connection()
+    names = ", ".join(_CANDIDATE_COLUMNS)
     if connection.dialect.name == "postgresql":
+        buffer = io.BytesIO()
+        csv.write_csv(rows, buffer, csv.WriteOptions(include_header=False))
         raw = connection.connection.dbapi_connection
         assert raw is not None
-        statement = f"COPY pool_candidates ({', '.join(_CANDIDATE_COLUMNS)}) FROM STDIN"
+        statement = f"COPY pool_candidates ({names}) FROM STDIN WITH (FORMAT csv)"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
-            for row in rows:
-                profile = row["profile"]
-                copy.write_row(
-                    [
-                        json.dumps(profile) if name == "profile" and profile is not None else row[name]
-                        for name in _CANDIDATE_COLUMNS
-                    ]
-                )
+            copy.write(buffer.getvalue())
         return
-    # SQLite: the driver's executemany with values converted once by each column's own type.
-    table = CandidateRow.__table__
-    dialect = connection.dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in _CANDIDATE_COLUMNS
+    columns = [
+        pc.strftime(rows.column(name), _SQLITE_DATETIME)
+        if name in ("submitted_at", "updated_at")
+        else rows.column(name)
+        for name in _CANDIDATE_COLUMNS
     ]
-    values = [
-        tuple(
-            row[name] if processor is None else processor(row[name])
-            for name, processor in zip(_CANDIDATE_COLUMNS, processors, strict=True)
-        )
-        for row in rows
-    ]
+    values = list(zip(*(column.to_pylist() for column in columns), strict=True))
     placeholders = ", ".join("?" for _ in _CANDIDATE_COLUMNS)
-    connection.exec_driver_sql(
-        f"INSERT INTO pool_candidates ({', '.join(_CANDIDATE_COLUMNS)}) VALUES ({placeholders})", values
-    )
+    connection.exec_driver_sql(f"INSERT INTO pool_candidates ({names}) VALUES ({placeholders})", values)
+
+
+def _profile_texts(raws: Sequence[dict[str, object]], submitted: list[datetime.datetime]) -> list[str]:
+    """The profiles as given, as JSON, each with the submitted_at the pool keeps."""
+    texts = []
+    for raw, moment in zip(raws, submitted, strict=True):
+        profile = dict(raw)
+        profile["submitted_at"] = moment.isoformat().replace("+00:00", "Z")
+        texts.append(json.dumps(profile, ensure_ascii=False))
+    return texts
 
 
 def store_table(
@@ -236,7 +241,8 @@ def store_table(
     """Add or update the profiles of a validated SCHEMA table, inside the caller's transaction.
 
     ``raws`` are the profiles as given (JSON); without them (a columnar load) the profile is kept
-    only in the batch's columns.
+    only in the batch's columns. An update keeps the stored ``submitted_at`` and is appended to
+    the candidate's history.
     """
     now = now or utc_now()
     lock_pool(session)
@@ -245,59 +251,59 @@ def store_table(
     is_empty = session.execute(select(CandidateRow.id).limit(1)).first() is None
     existing = {} if is_empty else _existing_submitted_at(session, ids)
     if existing:
-        kept = [existing.get(row_id) for row_id in ids]
         given = table.column("submitted_at").to_pylist()
-        merged = [
-            original if original is not None else new for original, new in zip(kept, given, strict=True)
-        ]
-        table = table.set_column(
-            table.schema.get_field_index("submitted_at"),
-            "submitted_at",
-            pa.array(merged, SCHEMA.field("submitted_at").type),
-        )
+        merged = [existing.get(row_id, moment) for row_id, moment in zip(ids, given, strict=True)]
+        index = table.schema.get_field_index("submitted_at")
+        table = table.set_column(index, "submitted_at", pa.array(merged, SCHEMA.field("submitted_at").type))
     batch = PoolBatchRow(
         loaded_at=now, source=source[:1000], profile_count=table.num_rows, columns=_ipc_bytes(table)
     )
     session.add(batch)
     session.flush()
-    submitted: list[datetime.datetime] = table.column("submitted_at").to_pylist()
-    nocs: list[str | None] = table.column("primary_noc").to_pylist()
-    new_rows: list[dict[str, object]] = []
-    updated = 0
-    for index, row_id in enumerate(ids):
-        profile = None
-        if raws is not None:
-            profile = dict(raws[index])
-            profile["submitted_at"] = submitted[index].isoformat().replace("+00:00", "Z")
-        if row_id in existing:
-            updated += 1
-            session.execute(
-                update(CandidateRow)
-                .where(CandidateRow.id == row_id)
-                .values(profile=profile, primary_noc=nocs[index], batch_id=batch.id, updated_at=now)
+    texts: list[str | None] = (
+        list(_profile_texts(raws, table.column("submitted_at").to_pylist()))
+        if raws is not None
+        else [None] * table.num_rows
+    )
+    is_new = np.array([row_id not in existing for row_id in ids], dtype=bool)
+    for row in np.flatnonzero(~is_new):
+        row_id = ids[row]
+        profile = None if texts[row] is None else json.loads(str(texts[row]))
+        session.execute(
+            update(CandidateRow)
+            .where(CandidateRow.id == row_id)
+            .values(
+                profile=profile,
+                primary_noc=table.column("primary_noc")[row].as_py(),
+                batch_id=batch.id,
+                updated_at=now,
             )
-            session.add(
-                CandidateEventRow(
-                    candidate_id=row_id,
-                    kind="updated",
-                    occurred_at=now,
-                    recorded_at=now,
-                    detail={"batch": batch.id},
-                )
-            )
-            continue
-        new_rows.append(
-            {
-                "id": row_id,
-                "submitted_at": submitted[index],
-                "primary_noc": nocs[index],
-                "profile": profile,
-                "batch_id": batch.id,
-                "updated_at": now,
-            }
         )
-    _insert_candidates(session, new_rows)
-    return LoadResult(source=source, added=len(new_rows), updated=updated, batch=batch.id)
+        session.add(
+            CandidateEventRow(
+                candidate_id=row_id,
+                kind="updated",
+                occurred_at=now,
+                recorded_at=now,
+                detail={"batch": batch.id},
+            )
+        )
+    new = table.filter(pa.array(is_new)) if existing else table
+    size = new.num_rows
+    rows = pa.table(
+        {
+            "id": new.column("id"),
+            "submitted_at": new.column("submitted_at"),
+            "primary_noc": new.column("primary_noc"),
+            "profile": pa.array(
+                [text for text, keep in zip(texts, is_new, strict=True) if keep], pa.string()
+            ),
+            "batch_id": pa.array(np.full(size, batch.id, dtype=np.int64)),
+            "updated_at": pa.array([now] * size, SCHEMA.field("submitted_at").type),
+        }
+    )
+    _insert_candidates(session, rows)
+    return LoadResult(source=source, added=size, updated=int((~is_new).sum()), batch=batch.id)
 
 
 def _scoring_problems(
@@ -472,7 +478,7 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
 def score_bands() -> tuple[tuple[str, int, int], ...]:
     """IRCC's bands, from the ``pool_*`` columns of the published rounds: (name, low, high)."""
     text = resources.files("openentry.data").joinpath("ee_rounds.csv").read_text(encoding="utf-8")
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv_text.reader(io.StringIO(text)))
     bands = []
     for column in header:
         parts = column.split("_")
