@@ -205,3 +205,21 @@ def test_malformed_pool_file_reports_lines_and_loads_nothing(cli: CliRunner, tmp
     ]
     summary = json.loads(cli("pool", "summary", "--at", "2024-06-01T00:00:00Z").stdout)
     assert (summary["stored"], summary["in_pool"]) == (0, 0)
+
+
+def test_dates_before_the_rules_and_unusable_databases_are_usage_errors(cli: CliRunner) -> None:
+    early = cli("round", "run", "--at", "2010-06-01T00:00:00Z", "--size", "5")
+    assert (early.returncode, early.stderr) == (
+        2,
+        "openentry: --at: 2010-06-01T00:00:00Z is before the rules begin (2015-01-01)\n",
+    )
+    not_a_time = cli("round", "run", "--at", "June", "--size", "5")
+    assert (not_a_time.returncode, not_a_time.stderr) == (
+        2,
+        "openentry: --at: 'June' is not a date-time (e.g. 2024-11-20T14:00:00Z)\n",
+    )
+    bad_url = cli("round", "run", "--at", "2024-06-01", "--size", "5", "--db", "nosuch://x", database=False)
+    assert (bad_url.returncode, bad_url.stderr) == (
+        2,
+        "openentry: cannot use database URL 'nosuch://x': Can't load plugin: sqlalchemy.dialects:nosuch\n",
+    )

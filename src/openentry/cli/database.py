@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from openentry.db import DatabaseError, open_database
 from openentry.db.engine import DATABASE_URL_VARIABLE
+from openentry.rules.snapshot import default_tree
 
 DatabaseOption = Annotated[
     str | None,
@@ -42,7 +43,11 @@ def parse_moment(value: str, option: str = "--at") -> datetime.datetime:
         raise UsageError(f"{option}: {value!r} is not a date-time (e.g. 2024-11-20T14:00:00Z)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC)
+    moment = moment.astimezone(datetime.UTC)
+    first_day = default_tree().first_day
+    if moment.date() < first_day:
+        raise UsageError(f"{option}: {value} is before the rules begin ({first_day.isoformat()})")
+    return moment
 
 
 def iso(moment: datetime.datetime) -> str:

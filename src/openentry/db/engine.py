@@ -97,9 +97,8 @@ def open_database(url: str | None = None) -> Engine:
         from sqlalchemy.exc import OperationalError
 
         if isinstance(error, OperationalError):
-            raise DatabaseError(
-                f"cannot open database {engine.url.render_as_string()}: {error.orig}"
-            ) from error
+            reason = " ".join(str(error.orig).split())
+            raise DatabaseError(f"cannot open database {engine.url.render_as_string()}: {reason}") from error
         raise
     return engine
 
