@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow, CandidateRow, PoolBatchRow, RoundSequenceRow
-from openentry.profiles.columnar import SCHEMA, TableError, columns_from_table, table_from_profiles
+from openentry.profiles.columnar import SCHEMA, TableError, table_from_profiles
 from openentry.profiles.schema import Profile, ProfileError, parse_profile
 from openentry.rules import snapshot as rules_package
 from openentry.rules.snapshot import RulesSnapshot
@@ -331,20 +331,19 @@ def load_pool_table(
     engine: Engine, table: pa.Table, source: str, now: datetime.datetime | None = None
 ) -> LoadResult:
     """The columnar fast path (Parquet, synthetic pools): validated column by column."""
-    try:
-        read = columns_from_table(table)
-    except TableError as error:
-        raise PoolLoadError(source, [("table", "columns", str(error))]) from None
-    problems = [(f"row {row + 1}", field, message) for row, (field, message) in sorted(read.errors.items())]
+    problems: list[tuple[str, str, str]] = []
     if "id" not in table.column_names or table.column("id").null_count:
         problems.append(("table", "id", "required in a pool"))
-    if "submitted_at" not in table.column_names or table.column("submitted_at").null_count:
-        problems.append(("table", "submitted_at", "required in a pool"))
     elif len(pc.unique(table.column("id"))) != table.num_rows:
         problems.append(("table", "id", "ids must be unique within a file"))
+    if "submitted_at" not in table.column_names or table.column("submitted_at").null_count:
+        problems.append(("table", "submitted_at", "required in a pool"))
     if not problems:
         places = [f"row {row + 1}" for row in range(table.num_rows)]
-        problems = _scoring_problems(table, places, (now or utc_now()).date())
+        try:
+            problems = _scoring_problems(table, places, (now or utc_now()).date())
+        except TableError as error:
+            raise PoolLoadError(source, [("table", "columns", str(error))]) from None
     if problems:
         raise PoolLoadError(source, problems)
     with session_scope(engine) as session:
@@ -423,8 +422,6 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
             "provincial_nomination",
             pa.array(np.asarray(current, dtype=bool) | nominated),
         )
-    scored = score_table(table, day)
-    crs = np.asarray(scored.scores.total, dtype=np.int16)
     moment = _moment(at)
     submitted = (
         table.column("submitted_at")
@@ -435,14 +432,11 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
     test_dates = table.column("first_language_test_date").to_numpy(zero_copy_only=False)
     test_dates = np.asarray(test_dates, dtype="datetime64[D]")
     language_expires = _add_months(test_dates, 12 * rules.language.result_validity_years)
-    unscorable = np.zeros(len(ids), dtype=bool)
-    unscorable[list(scored.errors)] = True
     reasons: dict[str, NDArray[np.bool_]] = {
         "not yet submitted": submitted > moment,
         "pool expiry": _add_months(submitted, rules.rounds.pool_duration_months) <= moment,
         "language result expired": ~np.isnat(language_expires)
         & (language_expires <= np.datetime64(day, "D")),
-        "cannot be scored": unscorable,
     }
     for reason, candidate_ids in ledger.removed.items():
         reasons[reason] = (
@@ -450,7 +444,16 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
             if candidate_ids
             else np.zeros(len(ids), dtype=bool)
         )
-    in_pool = ~np.logical_or.reduce(list(reasons.values())) if reasons else np.ones(len(ids), dtype=bool)
+    # Only profiles still in the pool are scored; the others keep a CRS of 0.
+    in_pool = ~np.logical_or.reduce(list(reasons.values()))
+    rows = np.flatnonzero(in_pool)
+    scored = score_table(table if len(rows) == len(ids) else table.take(pa.array(rows)), day)
+    crs = np.zeros(len(ids), dtype=np.int16)
+    crs[rows] = scored.scores.total
+    unscorable = np.zeros(len(ids), dtype=bool)
+    unscorable[rows[list(scored.errors)]] = True
+    reasons["cannot be scored"] = unscorable
+    in_pool &= ~unscorable
     holds_noi = (
         np.isin(ids, np.array(sorted(ledger.holding_noi), dtype=object))
         if ledger.holding_noi
