@@ -36,10 +36,11 @@ class CandidateRow(Base):
     __tablename__ = "pool_candidates"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    submitted_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
-    primary_noc: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
+    submitted_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
+    primary_noc: Mapped[str | None] = mapped_column(String(5), nullable=True)
     profile: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("pool_batches.id"), nullable=False, index=True)
+    # The batch holding the current version; no foreign key or index: bulk loads stay fast.
+    batch_id: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
 
 
