@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
 
 from openentry.rules import codes
 
@@ -22,6 +22,17 @@ WorkYears = Annotated[int, Strict(), Field(ge=0, le=10)]
 Flag = Annotated[bool, Strict()]
 Score = Annotated[float, Strict()]
 NocCode = Annotated[str, Strict(), Field(pattern=r"^[0-9]{5}$")]
+
+
+def _text_only(value: object) -> object:
+    """Dates come as ISO text in JSON; a number is not silently read as seconds since 1970."""
+    if isinstance(value, bool | int | float):
+        raise ValueError("must be a date as text (YYYY-MM-DD, or a date-time with a UTC offset)")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_text_only)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 
 EducationLevel = Literal[
     "less_than_secondary",
@@ -56,7 +67,7 @@ class LanguageResult(_Strict):
     writing: Score
     listening: Score
     speaking: Score
-    test_date: datetime.date | None = None
+    test_date: IsoDate | None = None
 
     @property
     def is_french(self) -> bool:
@@ -67,8 +78,8 @@ class Job(_Strict):
     """One job of the work history (interfaces.md §1)."""
 
     noc: NocCode
-    start: datetime.date
-    end: datetime.date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     hours_per_week: Annotated[float, Strict(), Field(gt=0)]
     in_canada: Flag
     self_employed: Flag = False
@@ -79,9 +90,9 @@ class Profile(_Strict):
     """One candidate's Express Entry profile."""
 
     id: Identifier | None = None
-    submitted_at: AwareDatetime | None = None
+    submitted_at: IsoDateTime | None = None
     age: Annotated[int, Strict(), Field(ge=0, le=120)] | None = None
-    birth_date: datetime.date | None = None
+    birth_date: IsoDate | None = None
     marital_status: MaritalStatus
     spouse_accompanying: Flag = False
     spouse_canadian: Flag = False

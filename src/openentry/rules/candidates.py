@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from openentry.rules import codes, language
 from openentry.rules.language import ConvertedLanguage, LanguageResults
-from openentry.rules.snapshot import WITH_SPOUSE, WITHOUT_SPOUSE, RulesSnapshot
+from openentry.rules.snapshot import WITH_SPOUSE, WITHOUT_SPOUSE, LanguageRules, RulesSnapshot
 
 Flags = NDArray[np.bool_]
 
@@ -102,9 +102,10 @@ def _describe_language(
     converted: ConvertedLanguage,
     results: LanguageResults,
     scoring_day: datetime.date,
-    validity_years: int,
+    language_rules: LanguageRules,
     problems: FactorProblems,
 ) -> None:
+    validity_years = language_rules.result_validity_years
     for row in np.flatnonzero(converted.has_error | converted.expired):
         row_index = int(row)
         test = codes.LANGUAGE_TESTS[int(results.tests[row])]
@@ -124,9 +125,17 @@ def _describe_language(
             ability_code = int(np.flatnonzero(converted.invalid_score[row])[0])
             ability = codes.ABILITIES[ability_code]
             value = results.scores[row, ability_code]
+            result_day = results.test_dates[row] if not np.isnat(results.test_dates[row]) else np.datetime64(scoring_day)
+            table = next(
+                era.table
+                for era in reversed(language_rules.tests[test])
+                if np.datetime64(era.effective, "D") <= result_day and era.table is not None
+            )
+            scale = table.abilities[ability_code]
             problems.errors[row_index] = (
                 f"{prefix}.{ability}",
-                f"{value:g} is not a {test} {ability} score",
+                f"{value:g} is not a {test} {ability} score; allowed {scale.minimum:g} to {scale.maximum:g} "
+                f"in steps of {scale.step:g}",
             )
         elif converted.expired[row]:
             problems.warnings.setdefault(row_index, []).append(
@@ -142,7 +151,6 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
     """The factors of every profile on ``rules.day``, and the rows that cannot be scored."""
     day = rules.day
     problems = FactorProblems()
-    validity = rules.language.result_validity_years
     converted: dict[str, ConvertedLanguage] = {}
     for prefix, results in (
         ("first_language", profiles.first_language),
@@ -150,7 +158,7 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
         ("spouse_language", profiles.spouse_language),
     ):
         converted[prefix] = language.convert(rules.language, results, day)
-        _describe_language(prefix, converted[prefix], results, day, validity, problems)
+        _describe_language(prefix, converted[prefix], results, day, rules.language, problems)
 
     has_birth_date = ~np.isnat(profiles.birth_date)
     age = profiles.age.astype(np.int16, copy=True)
