@@ -166,8 +166,15 @@ def test_bad_input_is_one_line_and_writes_nothing(cli: CliRunner, tmp_path: Path
             "400",
         ): "openentry: --crs-min 500 is above --crs-max 400\n",
         ("--size", "5", "--category", "astronauts"): None,
-        ("--size", "5", "--kind", "provincial"): (
-            "openentry: --kind provincial needs --province (the province issuing the NOIs)\n"
+        ("--size", "5", "--kind", "provincial", "--province", "QC"): (
+            "openentry: --province: 'QC' is not a province code;"
+            " expected one of AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, SK, YT\n"
+        ),
+        ("--size", "5", "--noc", "21231"): (
+            "openentry: --province, --noc, --created-from and --created-to are for --kind provincial\n"
+        ),
+        ("--size", "5", "--kind", "provincial", "--noc", "2123"): (
+            "openentry: --noc: '2123' is not a 5-digit NOC 2021 code\n"
         ),
         ("--size", "5", "--program", "xyz"): (
             "openentry: --program: 'xyz' is not a program; expected one of fsw, cec, fst, pnp\n"
@@ -223,3 +230,14 @@ def test_dates_before_the_rules_and_unusable_databases_are_usage_errors(cli: Cli
         2,
         "openentry: cannot use database URL 'nosuch://x': Can't load plugin: sqlalchemy.dialects:nosuch\n",
     )
+
+
+def test_rounds_without_size_invite_everyone_who_qualifies(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli("pool", "load", str(_pool(tmp_path))).returncode == 0
+    provincial = json.loads(
+        cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--kind", "provincial", "--crs-min", "440").stdout
+    )
+    assert (provincial["invited"], provincial["cutoff"], provincial["size"]) == (4, 461, None)
+    general = json.loads(cli("round", "run", "--at", "2024-06-02T14:00:00Z", "--crs-max", "450").stdout)
+    # The four notified still hold NOIs but no ITA: only their provincial rounds exclude them.
+    assert (general["invited"], general["cutoff"], general["tiebreak"]) == (2, 412, "2023-12-01T00:00:00Z")

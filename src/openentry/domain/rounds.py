@@ -101,10 +101,6 @@ class RoundSpec:
             raise RoundSpecError(f"--category is for --kind category, not {kind}")
         if size is not None and size < 1:
             raise RoundSpecError(f"--size: {size} invitations; a round invites at least 1")
-        if size is None and kind != "provincial":
-            raise RoundSpecError(
-                f"--size is required for a {kind} round (only provincial rounds may omit it)"
-            )
         if crs_min is not None and crs_max is not None and crs_min > crs_max:
             raise RoundSpecError(f"--crs-min {crs_min} is above --crs-max {crs_max}")
         for noc in nocs:
@@ -113,9 +109,7 @@ class RoundSpec:
         if created_from is not None and created_to is not None and created_from > created_to:
             raise RoundSpecError(f"--created-from {created_from} is after --created-to {created_to}")
         if kind == "provincial":
-            if province is None:
-                raise RoundSpecError("--kind provincial needs --province (the province issuing the NOIs)")
-            if province not in PROVINCES:
+            if province is not None and province not in PROVINCES:
                 raise RoundSpecError(
                     f"--province: {province!r} is not a province code; expected one of {', '.join(PROVINCES)}"
                 )

@@ -73,9 +73,9 @@ def qualifies(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
     if spec.crs_max is not None:
         mask &= state.crs <= spec.crs_max
     if spec.kind == "provincial":
-        assert spec.province is not None
         mask &= ~state.holds_noi
-        mask &= _interested_in(state.table, spec.province)
+        if spec.province is not None:
+            mask &= _interested_in(state.table, spec.province)
         if spec.nocs:
             nocs = state.table.column("primary_noc")
             mask &= (
