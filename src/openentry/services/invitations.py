@@ -25,7 +25,6 @@ OUTCOMES = ("declined", "applied", "expired")
 NOMINATED = "nominated"
 
 # Why a profile is not in the federal pool, by what happened to its latest ITA.
-HOLDS_ITA = "holds an outstanding ITA"
 ACCEPTED = "applied after an ITA"
 LAPSED = "let an ITA expire"
 
@@ -39,6 +38,7 @@ class LedgerView:
     """Where every candidate with a ledger entry stands at one moment."""
 
     nominated: frozenset[str]
+    holding_ita: frozenset[str]
     holding_noi: frozenset[str]
     removed: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -81,14 +81,13 @@ def ledger_view(session: Session, at: datetime.datetime) -> LedgerView:
     )
     for invitation_id, candidate_id, kind, expires_on, issued_at in rows:
         latest[(candidate_id, kind)] = (_state(expires_on, outcomes.get(invitation_id), at), issued_at)
-    removed: dict[str, set[str]] = {HOLDS_ITA: set(), ACCEPTED: set(), LAPSED: set()}
-    holding_noi: set[str] = set()
+    removed: dict[str, set[str]] = {ACCEPTED: set(), LAPSED: set()}
+    holding: dict[str, set[str]] = {"ita": set(), "noi": set()}
     for (candidate_id, kind), (state, _) in latest.items():
-        if kind == "noi":
-            if state == "outstanding":
-                holding_noi.add(candidate_id)
+        if state == "outstanding":
+            holding[kind].add(candidate_id)
             continue
-        reason = {"outstanding": HOLDS_ITA, "applied": ACCEPTED, "expired": LAPSED}.get(state)
+        reason = {"applied": ACCEPTED, "expired": LAPSED}.get(state) if kind == "ita" else None
         if reason is not None:
             removed[reason].add(candidate_id)
     nominated = session.execute(
@@ -98,7 +97,8 @@ def ledger_view(session: Session, at: datetime.datetime) -> LedgerView:
     ).scalars()
     return LedgerView(
         nominated=frozenset(nominated),
-        holding_noi=frozenset(holding_noi),
+        holding_ita=frozenset(holding["ita"]),
+        holding_noi=frozenset(holding["noi"]),
         removed={reason: frozenset(ids) for reason, ids in removed.items()},
     )
 

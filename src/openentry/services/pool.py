@@ -366,7 +366,9 @@ def _add_months(moments: NDArray[np.datetime64], months: int) -> NDArray[np.date
 class PoolState:
     """Every stored profile with its CRS on the day of ``at`` and whether it is in the pool.
 
-    ``in_pool`` is the federal pool (eligible for an ITA); ``holds_noi`` marks outstanding NOIs.
+    ``in_pool``: in the pool (MI 2017-1 s.4(1): a profile with an outstanding invitation stays
+    in it); ``holds_ita`` / ``holds_noi``: an outstanding ITA / NOI, which keeps the candidate
+    from another invitation of the same kind.
     """
 
     at: datetime.datetime
@@ -375,6 +377,7 @@ class PoolState:
     submitted_at: NDArray[np.datetime64]
     crs: NDArray[np.int16]
     in_pool: NDArray[np.bool_]
+    holds_ita: NDArray[np.bool_]
     holds_noi: NDArray[np.bool_]
     reasons: dict[str, NDArray[np.bool_]]
     rules: RulesSnapshot
@@ -401,6 +404,13 @@ def current_table(session: Session) -> pa.Table:
     positions = np.arange(len(codes), dtype=np.int64)
     first[codes[::-1]] = positions[::-1]  # the last assignment wins: the first (newest) position
     return combined.take(pa.array(np.sort(first)))
+
+
+def _members(ids: NDArray[np.object_], chosen: frozenset[str]) -> NDArray[np.bool_]:
+    """Which of ``ids`` are in ``chosen``."""
+    if not chosen:
+        return np.zeros(len(ids), dtype=bool)
+    return np.asarray(np.isin(ids, np.array(sorted(chosen), dtype=object)), dtype=bool)
 
 
 def _moment(at: datetime.datetime) -> np.datetime64:
@@ -439,11 +449,7 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
         & (language_expires <= np.datetime64(day, "D")),
     }
     for reason, candidate_ids in ledger.removed.items():
-        reasons[reason] = (
-            np.isin(ids, np.array(sorted(candidate_ids), dtype=object))
-            if candidate_ids
-            else np.zeros(len(ids), dtype=bool)
-        )
+        reasons[reason] = _members(ids, candidate_ids)
     # Only profiles still in the pool are scored; the others keep a CRS of 0.
     in_pool = ~np.logical_or.reduce(list(reasons.values()))
     rows = np.flatnonzero(in_pool)
@@ -454,11 +460,6 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
     unscorable[rows[list(scored.errors)]] = True
     reasons["cannot be scored"] = unscorable
     in_pool &= ~unscorable
-    holds_noi = (
-        np.isin(ids, np.array(sorted(ledger.holding_noi), dtype=object))
-        if ledger.holding_noi
-        else np.zeros(len(ids), dtype=bool)
-    )
     return PoolState(
         at=at,
         table=table,
@@ -466,7 +467,8 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
         submitted_at=submitted,
         crs=crs,
         in_pool=in_pool,
-        holds_noi=holds_noi,
+        holds_ita=_members(ids, ledger.holding_ita),
+        holds_noi=_members(ids, ledger.holding_noi),
         reasons=reasons,
         rules=rules,
         ledger=ledger,
@@ -506,6 +508,8 @@ def pool_summary(engine: Engine, at: datetime.datetime) -> dict[str, object]:
         "stored": state.size,
         "in_pool": int(state.in_pool.sum()),
         "bands": band_counts(state.crs[state.in_pool]),
+        "holding_an_ita": int((state.in_pool & state.holds_ita).sum()),
+        "holding_an_noi": int((state.in_pool & state.holds_noi).sum()),
         "not_in_pool": {reason: int(mask.sum()) for reason, mask in state.reasons.items()},
         "rules_version": state.rules.version,
     }

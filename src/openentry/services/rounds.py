@@ -60,7 +60,7 @@ def _interested_in(table: pa.Table, province: str) -> NDArray[np.bool_]:
 
 def qualifies(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
     """Who the round may invite: in the pool and meeting every criterion of ``spec``."""
-    mask = state.in_pool.copy()
+    mask = state.in_pool & ~(state.holds_noi if spec.kind == "provincial" else state.holds_ita)
     if spec.kind == "program" and spec.program == "pnp":
         nominated = (
             state.table.column("provincial_nomination").fill_null(False).to_numpy(zero_copy_only=False)
@@ -73,7 +73,6 @@ def qualifies(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
     if spec.crs_max is not None:
         mask &= state.crs <= spec.crs_max
     if spec.kind == "provincial":
-        mask &= ~state.holds_noi
         if spec.province is not None:
             mask &= _interested_in(state.table, spec.province)
         if spec.nocs:
