@@ -193,3 +193,17 @@ def test_a_failed_round_writes_nothing(engine: Engine, tmp_path: Path) -> None:
             for table in (RoundRow, InvitationRow, CandidateEventRow)
         ]
     assert counts == [0, 0, 0]
+
+
+def test_an_ita_holder_stays_in_the_pool_and_can_be_notified(engine: Engine, tmp_path: Path) -> None:
+    _load(
+        engine, tmp_path, [profile("a", "2024-01-10T00:00:00Z"), profile("b", "2024-01-11T00:00:00Z", age=31)]
+    )
+    assert invite(engine, "2024-06-01T12:00:00Z")[0] == ["a"]
+    summary = pool_summary(engine, at("2024-06-02T00:00:00Z"))
+    assert (summary["in_pool"], summary["holding_an_ita"], summary["holding_an_noi"]) == (2, 1, 0)
+    assert invite(engine, "2024-06-02T12:00:00Z", size=None, kind="provincial", province="ON")[0] == [
+        "a",
+        "b",
+    ]
+    assert invite(engine, "2024-06-03T12:00:00Z")[0] == ["b"]
