@@ -43,9 +43,10 @@ def test_first_use_loads_438_rounds_and_feed_imports_are_idempotent(database_url
     log = import_history(engine)
     assert [(entry["source"], entry["added"], entry["changed"]) for entry in log] == [
         ("bundled ee_rounds.csv", 438, 0),
+        ("bundled oinp_draws.csv", 57, 0),
         ("newer feed", 0, 1),
     ]
-    assert log[1]["changes"] == [{"round": "327", "field": "cutoff", "old": 463, "new": 464}]
+    assert log[2]["changes"] == [{"round": "327", "field": "cutoff", "old": 463, "new": 464}]
     engine.dispose()
 
 
@@ -89,7 +90,10 @@ def test_show_unknown_round_is_a_usage_error(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'history.sqlite'}"
     result = runner.invoke(app, ["history", "show", "9999", "--json", "--db", database])
     assert result.exit_code != 0
-    assert "round '9999' is not a published round (known: #1 to #437)" in str(result.exception)
+    assert str(result.exception) == (
+        "round '9999' is neither a published round (known: #1 to #437) nor an Ontario draw id "
+        "(on-YYYY-MM-DD-stream-…, see history list --kind provincial)"
+    )
 
 
 def test_import_twice_via_the_command_changes_nothing(tmp_path: Path) -> None:

@@ -21,13 +21,20 @@ from sqlalchemy import Engine
 
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
 from openentry.db import DatabaseError, open_database
-from openentry.history.catalogue import RoundCatalogue
+from openentry.history.catalogue import AnyRound, ImportReport, RoundCatalogue
 from openentry.history.feed import FeedError, read_feed, rounds_from_csv_rows
 from openentry.history.pool import candidates_above, pool_on
-from openentry.history.replay import check_all_rounds, check_round, prepare_profiles
+from openentry.history.provincial import (
+    STREAMS_BY_KEY,
+    ProvincialDraw,
+    draw_as_dict,
+    draws_from_csv_rows,
+    is_draws_csv,
+)
+from openentry.history.replay import check_all_rounds, check_draw, check_round, prepare_profiles
 from openentry.history.rounds import PublishedRound, round_as_dict
 from openentry.history.stats import totals_by_period
-from openentry.history.store import import_history, import_rounds, load_catalogue
+from openentry.history.store import import_draws, import_history, import_rounds, load_catalogue
 
 history_app = typer.Typer(
     name="history",
@@ -56,12 +63,43 @@ def _catalogue(url: str | None) -> RoundCatalogue:
     return load_catalogue(_engine(url))
 
 
-def _find(catalogue: RoundCatalogue, number: str) -> PublishedRound:
+def _find(catalogue: RoundCatalogue, number: str) -> AnyRound:
+    """IRCC's round ``number``, or the Ontario draw with that id (or the one id starting so)."""
     published = catalogue.get(number)
-    if published is None:
-        first, last = catalogue.rounds[0].number, catalogue.rounds[-1].number
-        raise UsageError(f"round {number!r} is not a published round (known: #{first} to #{last})")
-    return published
+    if published is not None:
+        return published
+    draw = catalogue.get_draw(number)
+    if draw is not None:
+        return draw
+    matches = catalogue.draws_starting(number) if number.strip().lower().startswith("on-") else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(
+            f"{number!r} names {len(matches)} Ontario draws: {', '.join(draw.number for draw in matches)}"
+        )
+    first, last = catalogue.rounds[0].number, catalogue.rounds[-1].number
+    raise UsageError(
+        f"round {number!r} is neither a published round (known: #{first} to #{last}) nor an Ontario draw "
+        "id (on-YYYY-MM-DD-stream-…, see history list --kind provincial)"
+    )
+
+
+def _as_dict(published: AnyRound) -> dict[str, object]:
+    return draw_as_dict(published) if isinstance(published, ProvincialDraw) else round_as_dict(published)
+
+
+def _score_range(published: AnyRound) -> str:
+    """The cut-off of a round; the range notified of an Ontario draw (``352-421``, ``471+``)."""
+    if not isinstance(published, ProvincialDraw):
+        return _thousands(published.cutoff)
+    if published.crs_min is None:
+        return "—"
+    return (
+        f"{published.crs_min}-{published.crs_max}"
+        if published.crs_max is not None
+        else f"{published.crs_min}+"
+    )
 
 
 def _console() -> Console:
@@ -86,53 +124,74 @@ def list_rounds(
     category: Annotated[
         str | None, typer.Option("--category", help="category key (healthcare, french …)")
     ] = None,
+    stream: Annotated[
+        str | None, typer.Option("--stream", help="Ontario stream: on_hcp, on_fssw or on_skilled_trades")
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="first date YYYY-MM-DD")] = None,
     until: Annotated[str | None, typer.Option("--until", help="last date YYYY-MM-DD")] = None,
     as_json: JsonOption = False,
     db: DatabaseOption = None,
 ) -> None:
-    """Published rounds, oldest first (filters combine)."""
+    """Published rounds and Ontario's draws, oldest first (filters combine). For an Ontario draw,
+    invitations are notifications of interest and the cut-off is the CRS range notified."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind: {kind!r} is not one of {', '.join(KINDS[:4])}")
+    if stream is not None and stream not in STREAMS_BY_KEY:
+        raise UsageError(f"--stream: {stream!r} is not one of {', '.join(STREAMS_BY_KEY)}")
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until") if until else None
-    rounds = _catalogue(db).select(kind=kind, program=program, category=category, since=first, until=last)  # type: ignore[arg-type]
+    rounds = _catalogue(db).select(
+        kind=kind,  # type: ignore[arg-type]
+        program=program,
+        category=category,
+        stream=stream,
+        since=first,
+        until=last,
+    )
     if as_json:
-        write_json_lines([round_as_dict(published) for published in rounds])
+        write_json_lines([_as_dict(published) for published in rounds])
         return
-    table = Table(title=f"Express Entry rounds ({len(rounds)})")
+    table = Table(title=f"Express Entry rounds and Ontario draws ({len(rounds)})")
     for heading in ("#", "date", "name", "kind", "key", "list", "invitations", "cut-off", "tie-break (UTC)"):
         table.add_column(heading, justify="right" if heading in ("invitations", "cut-off") else "left")
     for published in rounds:
         described = published.type
+        tiebreak = published.tiebreak if isinstance(published, PublishedRound) else None
         table.add_row(
             published.number,
             published.date.isoformat(),
             published.name,
             described.kind,
-            described.program or described.category or "",
+            described.program or described.category or described.stream or "",
             described.list_version_label or "",
             _thousands(published.invitations),
-            _thousands(published.cutoff),
-            published.tiebreak.strftime("%Y-%m-%d %H:%M:%S") if published.tiebreak else "",
+            _score_range(published),
+            tiebreak.strftime("%Y-%m-%d %H:%M:%S") if tiebreak else "",
         )
     _console().print(table)
 
 
 @history_app.command("show")
 def show(
-    number: Annotated[str, typer.Argument(help="IRCC's round number (327, 91a …)")],
+    number: Annotated[
+        str,
+        typer.Argument(
+            help="IRCC's round number (327, 91a …) or an Ontario draw id (on-2024-03-07-hcp-health)"
+        ),
+    ],
     as_json: JsonOption = False,
     db: DatabaseOption = None,
 ) -> None:
     """One published round: number, date, name, kind, key, list version, invitations, cut-off,
-    tie-break time and the pool's score bands when published."""
+    tie-break time and the pool's score bands when published; or one Ontario draw: stream, NOIs,
+    CRS range, profile window and the occupation list where known."""
     published = _find(_catalogue(db), number)
-    described = round_as_dict(published)
+    described = _as_dict(published)
     if as_json:
         _print_json(described)
         return
-    table = Table(title=f"Round #{published.number}", show_header=False)
+    title = f"Round #{published.number}" if isinstance(published, PublishedRound) else published.number
+    table = Table(title=title, show_header=False)
     table.add_column("field")
     table.add_column("value")
     for key, value in described.items():
@@ -141,7 +200,7 @@ def show(
         table.add_row(key, "" if value is None else str(value))
     console = _console()
     console.print(table)
-    if published.pool is not None:
+    if isinstance(published, PublishedRound) and published.pool is not None:
         bands = Table(
             title=f"Pool as on {published.pool.as_of or 'unknown date'} ({published.pool.total:,} profiles)"
         )
@@ -155,13 +214,18 @@ def show(
 @history_app.command("import")
 def import_feed(
     path: Annotated[
-        str | None, typer.Argument(help="IRCC feed file (ee_rounds_123_en.json) or a CSV like ee_rounds.csv")
+        str | None,
+        typer.Argument(
+            help="IRCC feed file (ee_rounds_123_en.json), a CSV like ee_rounds.csv, "
+            "or Ontario draws like oinp_draws.csv"
+        ),
     ] = None,
     log: Annotated[bool, typer.Option("--log", help="List past imports and their changes instead")] = False,
     as_json: JsonOption = False,
     db: DatabaseOption = None,
 ) -> None:
-    """Add and correct rounds from a newer feed; prints what changed (nothing when re-imported)."""
+    """Add and correct rounds (or Ontario draws) from a newer file; prints what changed (nothing when
+    re-imported)."""
     engine = _engine(db)
     if log:
         load_catalogue(engine)
@@ -169,10 +233,16 @@ def import_feed(
         return
     if path is None:
         raise UsageError("history import: give the feed file to import (or --log)")
+    draws: list[ProvincialDraw] = []
+    rounds: list[PublishedRound] = []
     try:
         if path.endswith(".csv"):
             with open(path, encoding="utf-8", newline="") as handle:
-                rounds = rounds_from_csv_rows(csv.DictReader(handle))
+                reader = csv.DictReader(handle)
+                if is_draws_csv(reader.fieldnames or ()):
+                    draws = draws_from_csv_rows(reader)
+                else:
+                    rounds = rounds_from_csv_rows(reader)
         else:
             rounds = read_feed(path)
     except FileNotFoundError:
@@ -180,15 +250,19 @@ def import_feed(
     except (FeedError, OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot import {path}: {error}") from None
     load_catalogue(engine)
-    report = import_rounds(engine, rounds, str(Path(path).name))
+    source = str(Path(path).name)
+    report: ImportReport = (
+        import_draws(engine, draws, source) if draws else import_rounds(engine, rounds, source)
+    )
     if as_json:
         _print_json(report.as_dict())
         return
+    what = "Ontario draws" if draws else "rounds"
     typer.echo(
-        f"{path}: {len(rounds)} rounds read; {len(report.added)} added, "
+        f"{path}: {len(draws) or len(rounds)} {what} read; {len(report.added)} added, "
         f"{len(report.changed_rounds)} corrected "
         f"({len(report.changes)} fields), {report.unchanged} unchanged"
-        + (f"; {len(report.absent)} known rounds not in this feed (kept)" if report.absent else "")
+        + (f"; {len(report.absent)} known {what} not in this file (kept)" if report.absent else "")
     )
     for change in report.changes:
         typer.echo(f"  #{change.number} {change.field}: {change.old!r} -> {change.new!r}")
@@ -199,24 +273,32 @@ def check(
     path: Annotated[
         str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")
     ] = None,
-    round_number: Annotated[str | None, typer.Option("--round", help="Published round number")] = None,
+    round_number: Annotated[
+        str | None, typer.Option("--round", help="Published round number, or an Ontario draw id")
+    ] = None,
     every_round: Annotated[
-        bool, typer.Option("--all", help="List every round the profile would have been invited in")
+        bool,
+        typer.Option(
+            "--all", help="List every round (and Ontario draw) the profile would have been invited in"
+        ),
     ] = False,
     db: DatabaseOption = None,
 ) -> None:
     """Would each profile have been invited? CRS on the round's date against its cut-off and
-    tie-break, and the round's program or category eligibility; one JSON line per profile."""
+    tie-break, and the round's program or category eligibility; for an Ontario draw, the stream,
+    the profile window, the occupation list and the CRS range notified. One JSON line per profile."""
     if (round_number is None) == (not every_round):
         raise UsageError("history check: give either --round N or --all")
     catalogue = _catalogue(db)
     published = _find(catalogue, round_number) if round_number is not None else None
     given = read_profiles(path)
     prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
-    if published is not None:
+    if isinstance(published, ProvincialDraw):
+        results = check_draw(published, prepared)
+    elif published is not None:
         results = check_round(published, prepared)
     else:
-        results = check_all_rounds(catalogue.rounds, prepared)
+        results = check_all_rounds(catalogue.rounds, prepared, catalogue.draws)
     write_json_lines(results)
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)
@@ -255,11 +337,11 @@ def stats(
         return
     if by not in ("year", "month"):
         raise UsageError("--by: give year or month")
-    totals = totals_by_period(catalogue.rounds, by=by)
+    totals = totals_by_period(catalogue.select(), by=by)
     if as_json:
         write_json_lines([total.as_dict() for total in totals])
         return
-    table = Table(title=f"Invitations by {by} and kind")
+    table = Table(title=f"Invitations by {by} and kind (Ontario: notifications of interest)")
     for heading in (by, "kind", "rounds", "invitations", "lowest cut-off", "highest cut-off"):
         table.add_column(heading, justify="left" if heading in (by, "kind") else "right")
     for total in totals:

@@ -1,4 +1,4 @@
-"""Tables of IRCC's published rounds, the imports of its feed, and what each import changed.
+"""Tables of IRCC's published rounds, Ontario's draws, the imports, and what each import changed.
 
 Rows are storage only; :mod:`openentry.history.store` turns them into
 :class:`openentry.history.rounds.PublishedRound` objects and back.
@@ -53,6 +53,28 @@ class PublishedRoundRow(Base):
     import_id: Mapped[int] = mapped_column(ForeignKey("history_imports.id"), nullable=False)
 
 
+class ProvincialDrawRow(Base):
+    """One published Ontario Express Entry draw, keyed by its id (``on-2024-03-07-hcp-health``)."""
+
+    __tablename__ = "history_provincial_draws"
+
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    date: Mapped[datetime.date] = mapped_column(Date, nullable=False, index=True)
+    province: Mapped[str] = mapped_column(String(2), nullable=False)
+    stream: Mapped[str] = mapped_column(String(32), nullable=False)
+    label: Mapped[str] = mapped_column(String(300), nullable=False)
+    invitations: Mapped[int | None] = mapped_column(Integer)
+    crs_min: Mapped[int | None] = mapped_column(Integer)
+    crs_max: Mapped[int | None] = mapped_column(Integer)
+    profiles_from: Mapped[datetime.date | None] = mapped_column(Date)
+    profiles_to: Mapped[datetime.date | None] = mapped_column(Date)
+    target_noc_count: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(1000), nullable=False)
+    source_kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    import_id: Mapped[int] = mapped_column(ForeignKey("history_imports.id"), nullable=False)
+
+
 class HistoryChangeRow(Base):
     """One published field of one round that an import changed (old and new as JSON values)."""
 
@@ -60,7 +82,8 @@ class HistoryChangeRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("history_imports.id"), nullable=False, index=True)
-    round_number: Mapped[str] = mapped_column(String(8), nullable=False)
+    # IRCC's round number, or an Ontario draw id.
+    round_number: Mapped[str] = mapped_column(String(64), nullable=False)
     field: Mapped[str] = mapped_column(String(32), nullable=False)
     old_value: Mapped[object] = mapped_column(JSON)
     new_value: Mapped[object] = mapped_column(JSON)

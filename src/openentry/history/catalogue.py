@@ -2,6 +2,7 @@
 
 IRCC revises its feed after the fact: category names are rewritten ("(2023-1)" became
 "(Version 1)") and at least one tie-break time was corrected (#262; shared/data/SOURCES.md).
+Ontario's draws (history/provincial.py) are merged the same way, keyed by their ids.
 So importing a feed adds the rounds it has that are not known yet, replaces the published
 fields that differ, records each change (round, field, old value, new value), and never removes
 a round the feed no longer lists. Importing the same feed twice changes nothing.
@@ -10,9 +11,11 @@ a round the feed no longer lists. Importing the same feed twice changes nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
+from openentry.history.provincial import PROVINCIAL_FIELDS, ProvincialDraw
 from openentry.history.rounds import PUBLISHED_FIELDS, PublishedRound, RoundKind, draw_number_key
 
 
@@ -58,52 +61,93 @@ class ImportReport:
         }
 
 
-def compare_rounds(old: PublishedRound, new: PublishedRound) -> list[FieldChange]:
-    """Published fields whose values differ, in PUBLISHED_FIELDS order."""
+class Record(Protocol):
+    """What an import compares: a published round or an Ontario draw."""
+
+    @property
+    def number(self) -> str: ...
+
+    @property
+    def date(self) -> datetime.date: ...
+
+    def published_values(self) -> dict[str, object]: ...
+
+
+RecordType = TypeVar("RecordType", bound=Record)
+
+
+def compare_records(old: Record, new: Record, fields: Sequence[str] = PUBLISHED_FIELDS) -> list[FieldChange]:
+    """Published fields whose values differ, in the order of ``fields``."""
     before, after = old.published_values(), new.published_values()
     return [
         FieldChange(new.number, name, before[name], after[name])
-        for name in PUBLISHED_FIELDS
+        for name in fields
         if before[name] != after[name]
     ]
+
+
+def merge_records(
+    known: Sequence[RecordType],
+    incoming: Iterable[RecordType],
+    source: str,
+    fields: Sequence[str],
+    order: Callable[[str], tuple[int, str]],
+) -> tuple[list[RecordType], ImportReport]:
+    """The known records updated by ``incoming`` (keyed by ``number``), and the report of what changed."""
+    by_number = {record.number: record for record in known}
+    added: list[str] = []
+    changes: list[FieldChange] = []
+    unchanged = 0
+    seen: set[str] = set()
+    for record in incoming:
+        seen.add(record.number)
+        previous = by_number.get(record.number)
+        if previous is None:
+            added.append(record.number)
+            by_number[record.number] = record
+            continue
+        differences = compare_records(previous, record, fields)
+        if differences:
+            changes.extend(differences)
+            by_number[record.number] = record
+        else:
+            unchanged += 1
+    absent = tuple(sorted((number for number in by_number if number not in seen), key=order))
+    merged = sorted(by_number.values(), key=lambda record: order(record.number))
+    report = ImportReport(source, tuple(sorted(added, key=order)), tuple(changes), unchanged, absent)
+    return merged, report
 
 
 def merge_rounds(
     known: Sequence[PublishedRound], incoming: Iterable[PublishedRound], source: str
 ) -> tuple[list[PublishedRound], ImportReport]:
     """The known rounds updated by ``incoming``, and the report of what changed."""
-    by_number = {published.number: published for published in known}
-    added: list[str] = []
-    changes: list[FieldChange] = []
-    unchanged = 0
-    seen: set[str] = set()
-    for published in incoming:
-        seen.add(published.number)
-        previous = by_number.get(published.number)
-        if previous is None:
-            added.append(published.number)
-            by_number[published.number] = published
-            continue
-        differences = compare_rounds(previous, published)
-        if differences:
-            changes.extend(differences)
-            by_number[published.number] = published
-        else:
-            unchanged += 1
-    absent = tuple(sorted((number for number in by_number if number not in seen), key=draw_number_key))
-    merged = sorted(by_number.values(), key=lambda published: published.sort_key)
-    report = ImportReport(
-        source, tuple(sorted(added, key=draw_number_key)), tuple(changes), unchanged, absent
-    )
-    return merged, report
+    return merge_records(known, incoming, source, PUBLISHED_FIELDS, draw_number_key)
+
+
+def _draw_order(number: str) -> tuple[int, str]:
+    # Draw ids start with the province and the ISO date, so text order is date order.
+    return 0, number
+
+
+def merge_draws(
+    known: Sequence[ProvincialDraw], incoming: Iterable[ProvincialDraw], source: str
+) -> tuple[list[ProvincialDraw], ImportReport]:
+    """The known Ontario draws updated by ``incoming``, and the report of what changed."""
+    return merge_records(known, incoming, source, PROVINCIAL_FIELDS, _draw_order)
+
+
+AnyRound = PublishedRound | ProvincialDraw
 
 
 class RoundCatalogue:
-    """Published rounds by number, oldest first."""
+    """IRCC's published rounds by number, oldest first, and Ontario's draws by id."""
 
-    def __init__(self, rounds: Iterable[PublishedRound]) -> None:
+    def __init__(self, rounds: Iterable[PublishedRound], draws: Iterable[ProvincialDraw] = ()) -> None:
         self._rounds = sorted(rounds, key=lambda published: published.sort_key)
         self._by_number = {published.number: published for published in self._rounds}
+        self._draws = sorted(draws, key=lambda draw: draw.sort_key)
+        self._draws_by_id = {draw.number: draw for draw in self._draws}
 
     def __len__(self) -> int:
         return len(self._rounds)
@@ -113,10 +157,24 @@ class RoundCatalogue:
 
     @property
     def rounds(self) -> list[PublishedRound]:
+        """IRCC's rounds (federal), oldest first."""
         return list(self._rounds)
+
+    @property
+    def draws(self) -> list[ProvincialDraw]:
+        """Ontario's Express Entry draws, oldest first."""
+        return list(self._draws)
 
     def get(self, number: str | int) -> PublishedRound | None:
         return self._by_number.get(str(number).strip().lower())
+
+    def get_draw(self, number: str) -> ProvincialDraw | None:
+        return self._draws_by_id.get(number.strip().lower())
+
+    def draws_starting(self, prefix: str) -> list[ProvincialDraw]:
+        """Draws whose id starts with ``prefix`` (``on-2024-03-07`` finds that day's draws)."""
+        wanted = prefix.strip().lower()
+        return [draw for draw in self._draws if draw.number.startswith(wanted)]
 
     def select(
         self,
@@ -124,12 +182,18 @@ class RoundCatalogue:
         kind: RoundKind | None = None,
         program: str | None = None,
         category: str | None = None,
+        stream: str | None = None,
         since: datetime.date | None = None,
         until: datetime.date | None = None,
-    ) -> list[PublishedRound]:
-        """Rounds matching every filter given."""
-        chosen = []
-        for published in self._rounds:
+    ) -> list[AnyRound]:
+        """Rounds and draws matching every filter given, by date (federal first on a shared day).
+
+        ``stream`` (an eligibility stream key such as ``on_hcp``) selects provincial draws only;
+        ``program`` and ``category`` select federal rounds only.
+        """
+        chosen: list[AnyRound] = []
+        candidates: list[AnyRound] = [*self._rounds, *self._draws]
+        for published in candidates:
             described = published.type
             if kind is not None and described.kind != kind:
                 continue
@@ -137,12 +201,14 @@ class RoundCatalogue:
                 continue
             if category is not None and described.category != category:
                 continue
+            if stream is not None and described.stream != stream:
+                continue
             if since is not None and published.date < since:
                 continue
             if until is not None and published.date > until:
                 continue
             chosen.append(published)
-        return chosen
+        return sorted(chosen, key=lambda item: (item.date, isinstance(item, ProvincialDraw)))
 
     def latest_pool_on(self, day: datetime.date) -> PublishedRound | None:
         """The last round on or before ``day`` that published a score distribution."""

@@ -4,6 +4,9 @@
   own panel because their cut-offs include the 600 nomination points.
 - ``invitations-per-year`` and ``invitations-per-month``: invitations stacked by kind.
 - ``pool``: the pool's published CRS distribution over time, stacked by score band.
+- ``ontario``: Ontario's Express Entry draws: the CRS range notified in each draw, by stream, and
+  notifications of interest per year, by stream (a separate chart: NOIs are not ITAs, and a
+  nominee is counted again in a later PNP round).
 
 Kinds are told apart by marker shape, line style or hatching as well as colour, so the charts
 read in grey and for colour-blind readers. Data: the rounds as published by IRCC
@@ -27,9 +30,19 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from openentry.history.provincial import STREAMS, ProvincialDraw
 from openentry.history.rounds import PublishedRound
 
 SOURCE_NOTE = "Source: IRCC Express Entry rounds (ee_rounds_123_en.json), as published"
+ONTARIO_SOURCE_NOTE = (
+    "Source: Ontario's NOI notices as transcribed in oinp_draws.csv (ontario.ca copies, aggregators, news); "
+    "incomplete: many 2017-2022 draws and all 2025-2026 draws are missing (data/SOURCES.md)"
+)
+Drawn = PublishedRound | ProvincialDraw
+
+
+def _federal(rounds: Sequence[Drawn]) -> list[PublishedRound]:
+    return [published for published in rounds if isinstance(published, PublishedRound)]
 
 
 def _series_label(published: PublishedRound) -> str:
@@ -78,8 +91,9 @@ def _date_axis(axis: Axes) -> None:
     axis.set_axisbelow(True)
 
 
-def cutoffs_figure(rounds: Sequence[PublishedRound]) -> Figure:
+def cutoffs_figure(given: Sequence[Drawn]) -> Figure:
     """Cut-off over time by kind; PNP rounds below, on their own scale."""
+    rounds = _federal(given)
     figure, (federal, provincial) = plt.subplots(
         2, 1, figsize=(12, 8.5), sharex=True, gridspec_kw={"height_ratios": [2.2, 1]}, constrained_layout=True
     )
@@ -100,7 +114,7 @@ def cutoffs_figure(rounds: Sequence[PublishedRound]) -> Figure:
             markersize=5,
             markerfacecolor=colour if marker not in ("o",) else "none",
             markeredgecolor=colour,
-            label=f"{label} ({len(members)} rounds)",
+            label=f"{label} ({_count(len(members), 'round')})",
         )
     federal.set_title("Express Entry: lowest CRS score invited in each round")
     federal.set_ylabel("CRS cut-off (points)")
@@ -155,7 +169,8 @@ def _stacked_bars(
     return figure
 
 
-def invitations_per_year_figure(rounds: Sequence[PublishedRound]) -> Figure:
+def invitations_per_year_figure(given: Sequence[Drawn]) -> Figure:
+    rounds = _federal(given)
     figure = _stacked_bars(
         rounds,
         lambda day: datetime.date(day.year, 7, 1),
@@ -172,9 +187,9 @@ def invitations_per_year_figure(rounds: Sequence[PublishedRound]) -> Figure:
     return figure
 
 
-def invitations_per_month_figure(rounds: Sequence[PublishedRound]) -> Figure:
+def invitations_per_month_figure(given: Sequence[Drawn]) -> Figure:
     return _stacked_bars(
-        rounds,
+        _federal(given),
         lambda day: datetime.date(day.year, day.month, 15),
         26,
         "Express Entry invitations per month, by kind of round",
@@ -193,10 +208,10 @@ POOL_BANDS: tuple[tuple[str, tuple[int, int], str, str], ...] = (
 )
 
 
-def pool_figure(rounds: Sequence[PublishedRound]) -> Figure:
+def pool_figure(given: Sequence[Drawn]) -> Figure:
     """The published pool, stacked by CRS band, one point per distinct "as on" date."""
     points: dict[datetime.date, dict[str, int]] = {}
-    for published in rounds:
+    for published in _federal(given):
         pool = published.pool
         if pool is None:
             continue
@@ -229,16 +244,99 @@ def pool_figure(rounds: Sequence[PublishedRound]) -> Figure:
     return figure
 
 
-PLOTS: dict[str, Callable[[Sequence[PublishedRound]], Figure]] = {
+# Ontario stream -> (colour, marker, hatch); Okabe-Ito colours, distinct shapes and hatches.
+ONTARIO_STYLES: dict[str, tuple[str, str, str]] = {
+    "HCP": ("#0072B2", "o", "///"),
+    "FSSW": ("#CC79A7", "s", "..."),
+    "SKILLED_TRADES": ("#D55E00", "D", "xx"),
+}
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def ontario_figure(given: Sequence[Drawn]) -> Figure:
+    """Ontario's draws: the CRS range notified (a bar from lowest to highest, a marker at the lowest;
+    an open marker when only the lowest was published) and NOIs per year, by stream."""
+    draws = [draw for draw in given if isinstance(draw, ProvincialDraw)]
+    figure, (ranges, counts) = plt.subplots(
+        2, 1, figsize=(12, 9), gridspec_kw={"height_ratios": [1.6, 1]}, constrained_layout=True
+    )
+    offsets = {"HCP": -6.0, "FSSW": 0.0, "SKILLED_TRADES": 6.0}  # days, so same-day draws stay apart
+    for code, (colour, marker, _hatch) in ONTARIO_STYLES.items():
+        members = [draw for draw in draws if draw.stream == code and draw.crs_min is not None]
+        if not members:
+            continue
+        days = [value + offsets[code] for value in _days([draw.date for draw in members])]
+        for day, draw in zip(days, members, strict=True):
+            if draw.crs_max is not None:
+                ranges.vlines(day, draw.crs_min, draw.crs_max, colors=colour, linewidth=2.2, alpha=0.8)
+        name = STREAMS[code].name
+        for filled, wording in ((True, "range notified"), (False, "lowest score only")):
+            points = [
+                (day, draw.crs_min)
+                for day, draw in zip(days, members, strict=True)
+                if (draw.crs_max is not None) == filled
+            ]
+            if points:
+                ranges.plot(
+                    [day for day, _ in points],
+                    [low for _, low in points],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=6,
+                    markerfacecolor=colour if filled else "none",
+                    markeredgecolor=colour,
+                    label=f"{name}: {wording} ({_count(len(points), 'draw')})",
+                )
+    ranges.set_title("Ontario Express Entry draws: CRS range of the candidates notified")
+    ranges.set_ylabel("CRS score (points)")
+    ranges.set_xlabel("Date of the draw (year)")
+    _date_axis(ranges)
+    if draws:
+        ranges.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    years = sorted({draw.date.year for draw in draws})
+    bottom = [0] * len(years)
+    for code, (colour, _marker, hatch) in ONTARIO_STYLES.items():
+        values = [
+            sum(draw.invitations or 0 for draw in draws if draw.stream == code and draw.date.year == year)
+            for year in years
+        ]
+        counts.bar(
+            [str(year) for year in years],
+            values,
+            bottom=bottom,
+            color=colour,
+            edgecolor="white",
+            hatch=hatch,
+            linewidth=0.5,
+            label=STREAMS[code].name,
+        )
+        bottom = [low + value for low, value in zip(bottom, values, strict=True)]
+    counts.set_title("Notifications of interest per year, by stream (draws with a published count)")
+    counts.set_ylabel("Notifications of interest (NOIs)")
+    counts.set_xlabel("Year of the draw")
+    counts.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    counts.grid(True, axis="y", color="#dddddd", linewidth=0.6)
+    counts.set_axisbelow(True)
+    if draws:
+        counts.legend(loc="upper left", fontsize=9, framealpha=0.9)
+    counts.annotate(ONTARIO_SOURCE_NOTE, xy=(0, -0.25), xycoords="axes fraction", fontsize=8, color="#555555")
+    return figure
+
+
+PLOTS: dict[str, Callable[[Sequence[Drawn]], Figure]] = {
     "cutoffs": cutoffs_figure,
     "invitations-per-year": invitations_per_year_figure,
     "invitations-per-month": invitations_per_month_figure,
     "pool": pool_figure,
+    "ontario": ontario_figure,
 }
 
 
 def write_plots(
-    rounds: Sequence[PublishedRound], names: Sequence[str], folder: Path, formats: Sequence[str]
+    rounds: Sequence[Drawn], names: Sequence[str], folder: Path, formats: Sequence[str]
 ) -> list[Path]:
     """Draw each named plot and save it in every format; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)

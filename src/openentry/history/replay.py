@@ -25,9 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from openentry import rules
+from openentry.history.provincial import ProvincialDraw
 from openentry.history.rounds import PublishedRound
 from openentry.profiles.columnar import table_from_profiles
 from openentry.profiles.schema import Profile
+from openentry.rules.eligibility.parameters import ProvincialStream
+from openentry.services.eligibility import ProfileEligibility, assess_profiles
 from openentry.services.scoring import RawProfile, ScoredTable, score_table, validate_profiles
 
 PROGRAM_NAMES = {
@@ -72,6 +76,19 @@ def _round_moment(published: PublishedRound) -> datetime.datetime:
     if moment is None or moment.date() != published.date:
         return datetime.datetime.combine(published.date, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
     return moment
+
+
+def _pool_absence(submitted: datetime.datetime | None, moment: datetime.datetime) -> str | None:
+    """Why a profile was not in the pool at ``moment`` (None: it was, or its submission is unknown)."""
+    if submitted is None:
+        return None
+    if submitted > moment:
+        return f"profile submitted {_utc_text(submitted)}, after the round ({_utc_text(moment)})"
+    if _one_year_after(submitted) < moment:
+        return (
+            f"profile submitted {_utc_text(submitted)} had expired (12 months in the pool) before the round"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -141,16 +158,10 @@ def _decide(
     day = published.date.isoformat()
     moment = _round_moment(published)
     submitted = profile.submitted_at
-    if submitted is not None:
-        if submitted > moment:
-            invited = False
-            reasons.append(f"profile submitted {_utc_text(submitted)}, after the round ({_utc_text(moment)})")
-        elif _one_year_after(submitted) < moment:
-            invited = False
-            reasons.append(
-                f"profile submitted {_utc_text(submitted)} had expired "
-                "(12 months in the pool) before the round"
-            )
+    absence = _pool_absence(submitted, moment)
+    if absence is not None:
+        invited = False
+        reasons.append(absence)
     if eligibility.mask is not None:
         if eligible:
             if eligibility.acceptance:
@@ -244,39 +255,61 @@ def replay_round(published: PublishedRound, prepared: PreparedProfiles) -> Round
     return RoundOutcome(invited, scores, reasons, dict(scored.errors))
 
 
+def _result_lines(
+    prepared: PreparedProfiles,
+    errors: dict[int, tuple[str, str]],
+    line: Callable[[int, str | None], dict[str, object]],
+) -> list[dict[str, object]]:
+    """One line per input profile, in input order: its validation error, its error on the date,
+    or ``line(row, id)``."""
+    results: list[dict[str, object]] = [{} for _ in prepared.raw]
+    for position, error_line in prepared.errors.items():
+        results[position] = dict(error_line)
+    for row, position in enumerate(prepared.positions):
+        profile_id = prepared.valid[row].id
+        if row in errors:
+            field, message = errors[row]
+            results[position] = {"id": profile_id, "error": {"field": field, "message": message}}
+        else:
+            results[position] = line(row, profile_id)
+    return results
+
+
 def check_round(published: PublishedRound, prepared: PreparedProfiles) -> list[dict[str, object]]:
     """One line per input profile: ``{"id", "round", "invited", "crs", "reasons"}`` or its error
     (interfaces.md §6)."""
     outcome = replay_round(published, prepared)
-    results: list[dict[str, object]] = [{} for _ in prepared.raw]
-    for position, line in prepared.errors.items():
-        results[position] = dict(line)
-    for row, position in enumerate(prepared.positions):
-        profile_id = prepared.valid[row].id
-        if row in outcome.errors:
-            field, message = outcome.errors[row]
-            results[position] = {"id": profile_id, "error": {"field": field, "message": message}}
-            continue
-        results[position] = {
+    return _result_lines(
+        prepared,
+        outcome.errors,
+        lambda row, profile_id: {
             "id": profile_id,
             "round": round_number_value(published.number),
             "invited": outcome.invited[row],
             "crs": outcome.crs[row],
             "reasons": outcome.reasons[row],
-        }
-    return results
+        },
+    )
 
 
-def check_all_rounds(rounds: Sequence[PublishedRound], prepared: PreparedProfiles) -> list[dict[str, object]]:
-    """One line per input profile: every published round it would have been invited in.
+def check_all_rounds(
+    rounds: Sequence[PublishedRound], prepared: PreparedProfiles, draws: Sequence[ProvincialDraw] = ()
+) -> list[dict[str, object]]:
+    """One line per input profile: every published round it would have been invited in, and every
+    Ontario draw it would have been notified in.
 
     ``{"id", "invited": bool, "rounds": [N, …], "invitations": [{"round", "date", "name", "crs",
-    "cutoff"}, …]}``; rounds without a published cut-off are skipped.
+    "cutoff"}, …], "notifications": [{"round", "date", "name", "crs", "crs_min", "crs_max"}, …],
+    "possible": [… "unchecked": [str, …]]}``: ``possible`` lists the draws whose every published
+    condition the profile met but one that cannot be checked. Rounds without a published cut-off
+    are skipped.
     """
     results: list[dict[str, object]] = [{} for _ in prepared.raw]
     for position, line in prepared.errors.items():
         results[position] = dict(line)
     found: list[list[dict[str, object]]] = [[] for _ in prepared.valid]
+    notified: list[list[dict[str, object]]] = [[] for _ in prepared.valid]
+    possible: list[list[dict[str, object]]] = [[] for _ in prepared.valid]
     refused: dict[int, tuple[str, str]] = {}
     for published in rounds:
         if published.cutoff is None:
@@ -295,6 +328,27 @@ def check_all_rounds(rounds: Sequence[PublishedRound], prepared: PreparedProfile
                         "cutoff": published.cutoff,
                     }
                 )
+    for draw in draws:
+        draw_outcome = replay_draw(draw, prepared)
+        for row in range(len(prepared.valid)):
+            if row in draw_outcome.errors:
+                refused.setdefault(row, draw_outcome.errors[row])
+                continue
+            decision = draw_outcome.decisions[row]
+            if not decision.invited and decision.decided:
+                continue
+            item: dict[str, object] = {
+                "round": draw.number,
+                "date": draw.date.isoformat(),
+                "name": draw.name,
+                "crs": decision.crs,
+                "crs_min": draw.crs_min,
+                "crs_max": draw.crs_max,
+            }
+            if decision.invited:
+                notified[row].append(item)
+            else:
+                possible[row].append({**item, "unchecked": decision.unchecked})
     for row, position in enumerate(prepared.positions):
         profile_id = prepared.valid[row].id
         results[position] = {
@@ -303,9 +357,235 @@ def check_all_rounds(rounds: Sequence[PublishedRound], prepared: PreparedProfile
             "rounds": [item["round"] for item in found[row]],
             "invitations": found[row],
         }
+        if draws:
+            results[position]["notifications"] = notified[row]
+            results[position]["possible"] = possible[row]
         if row in refused:
             field, message = refused[row]
             results[position]["warnings"] = [
                 {"field": field, "message": f"not scored on some dates: {message}"}
             ]
     return results
+
+
+# Ontario's draws (categories-and-provinces.md §3.1, §3.5): a notification of interest went to the
+# profiles in the federal pool that met the stream, showed interest in Ontario or all provinces,
+# were created inside the draw's window, had their primary NOC on a targeted draw's list (with,
+# from 2024-07-25, six months of experience in it) and a CRS inside the published range.
+
+
+@dataclass(frozen=True)
+class DrawDecision:
+    """One profile against one Ontario draw. ``decided`` is False when a condition the draw applied
+    cannot be checked from what was published (then ``invited`` is False and ``unchecked`` says why)."""
+
+    invited: bool
+    decided: bool
+    crs: int
+    reasons: list[str]
+    unchecked: list[str]
+
+
+def _draw_moment(draw: ProvincialDraw) -> datetime.datetime:
+    """Ontario publishes the day of a draw, not its time: the end of that day (UTC)."""
+    return datetime.datetime.combine(draw.date, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
+
+
+def _stream_rule(draw: ProvincialDraw) -> ProvincialStream | None:
+    for stream in rules.at(draw.date).eligibility.streams:
+        if stream.key == draw.stream_info.key:
+            return stream
+    return None
+
+
+def _decide_draw(
+    draw: ProvincialDraw,
+    profile: Profile,
+    crs: int,
+    assessed: ProfileEligibility,
+    stream: ProvincialStream | None,
+) -> DrawDecision:
+    refusals: list[str] = []
+    accepted: list[str] = []
+    unchecked: list[str] = []
+    day = draw.date.isoformat()
+    submitted = profile.submitted_at
+    absence = _pool_absence(submitted, _draw_moment(draw))
+    if absence is not None:
+        refusals.append(absence.replace("the round", "the draw"))
+    if draw.profiles_from is not None and draw.profiles_to is not None:
+        window = f"{draw.profiles_from.isoformat()} to {draw.profiles_to.isoformat()}"
+        if submitted is None:
+            unchecked.append(f"the draw took profiles created {window}; the profile has no submitted_at")
+        elif draw.profiles_from <= submitted.date() <= draw.profiles_to:
+            accepted.append(
+                f"profile created {submitted.date().isoformat()}, inside the draw's window {window}"
+            )
+        else:
+            refusals.append(
+                f"profile created {submitted.date().isoformat()}, outside the draw's window {window}"
+            )
+    name = draw.stream_info.name
+    if stream is None:
+        refusals.append(f"the Ontario {name} stream was not in force on {day}")
+    else:
+        line = assessed.line["provincial"][stream.key]  # type: ignore[index]
+        if line["eligible"]:
+            accepted.append(f"meets the Ontario {name} stream on {day}")
+        else:
+            refusals.append(
+                f"does not meet the Ontario {name} stream on {day}: " + "; ".join(line["reasons"])
+            )
+    targets = draw.targets
+    if targets is not None and targets.federal_program is not None:
+        program = targets.federal_program
+        if assessed.line["programs"][program]["eligible"]:  # type: ignore[index]
+            accepted.append(
+                f"eligible for {PROGRAM_NAMES[program]} (the draw notified {program.upper()} candidates only)"
+            )
+        else:
+            refusals.append(
+                f"not eligible for {PROGRAM_NAMES[program]}: "
+                f"the draw notified {program.upper()} candidates only"
+            )
+    _targeting(draw, profile, assessed, stream, accepted, refusals, unchecked)
+    if draw.crs_min is None:
+        unchecked.append("the draw's CRS range was not published")
+    elif crs < draw.crs_min:
+        refusals.append(
+            f"CRS {crs} on {day} is below the lowest score notified, {draw.crs_min}, by {draw.crs_min - crs}"
+        )
+    elif draw.crs_max is not None and crs > draw.crs_max:
+        refusals.append(
+            f"CRS {crs} on {day} is above the highest score notified, {draw.crs_max}, "
+            f"by {crs - draw.crs_max} "
+            f"(Ontario notified CRS {draw.crs_min} to {draw.crs_max})"
+        )
+    elif draw.crs_max is None:
+        accepted.append(
+            f"CRS {crs} on {day} is at or above the lowest score notified, {draw.crs_min} "
+            "(highest not published)"
+        )
+    else:
+        accepted.append(f"CRS {crs} on {day} is inside the range notified, {draw.crs_min} to {draw.crs_max}")
+    decided = bool(refusals) or not unchecked
+    invited = decided and not refusals
+    reasons = refusals + accepted if refusals else accepted
+    if not decided:
+        reasons = [*accepted, *(f"not decided: {item}" for item in unchecked)]
+    return DrawDecision(invited, decided, crs, reasons, unchecked)
+
+
+def _targeting(
+    draw: ProvincialDraw,
+    profile: Profile,
+    assessed: ProfileEligibility,
+    stream: ProvincialStream | None,
+    accepted: list[str],
+    refusals: list[str],
+    unchecked: list[str],
+) -> None:
+    """The occupation list of a targeted draw, on the primary NOC, and the months of experience in it."""
+    if draw.targeted is False:
+        accepted.append("general draw: no occupation list")
+        return
+    targets = draw.targets
+    if targets is None or not targets.include:
+        if draw.targeted is None:
+            unchecked.append("the sources do not say whether this draw targeted occupations")
+        else:
+            count = f"{draw.target_noc_count} " if draw.target_noc_count else ""
+            unchecked.append(f"the draw targeted {count}occupations whose list is not in the bundled data")
+        return
+    inferred = " (list partly inferred, see its source)" if targets.inferred else ""
+    primary = profile.primary_noc
+    if primary is None:
+        refusals.append(
+            f"the draw targeted primary NOCs {targets.describe()}; the profile has no primary_noc"
+        )
+        return
+    if not targets.matches(primary):
+        refusals.append(f"primary NOC {primary} is not on the draw's list: {targets.describe()}{inferred}")
+        return
+    accepted.append(f"primary NOC {primary} is on the draw's list{inferred}")
+    months = stream.targeted_draw_primary_noc_months if stream is not None else None
+    if months is None or stream is None:
+        return
+    per_year = rules.at(draw.date).eligibility.programs.hours_per_year
+    needed = months * per_year / 12
+    hours = assessed.primary_noc_hours.get(stream.key, 0.0)
+    if not profile.work_history:
+        unchecked.append(
+            f"a targeted draw on {draw.date.isoformat()} needs {months} months ({needed:,.0f} hours) of work "
+            f"in the primary NOC; the profile has no work_history to count it"
+        )
+    elif hours + 1e-6 < needed:
+        refusals.append(
+            f"{hours:,.0f} hours of work in primary NOC {primary} within the stream's window; "
+            f"{months} months ({needed:,.0f} hours) needed"
+        )
+    else:
+        accepted.append(
+            f"{hours:,.0f} hours of work in primary NOC {primary}; "
+            f"{months} months ({needed:,.0f} hours) needed"
+        )
+
+
+@dataclass(frozen=True)
+class DrawOutcome:
+    """Replay of one draw for every valid profile (row order of ``PreparedProfiles.valid``)."""
+
+    decisions: dict[int, DrawDecision]
+    errors: dict[int, tuple[str, str]]
+
+
+def _history_as_of(profile: Profile, day: datetime.date) -> Profile:
+    """The profile with the work history it could show on ``day``: jobs begun later dropped, jobs
+    running past ``day`` still ongoing on it."""
+    jobs = [
+        job if job.end is None or job.end <= day else job.model_copy(update={"end": None})
+        for job in profile.work_history
+        if job.start <= day
+    ]
+    return (
+        profile if jobs == list(profile.work_history) else profile.model_copy(update={"work_history": jobs})
+    )
+
+
+def replay_draw(draw: ProvincialDraw, prepared: PreparedProfiles) -> DrawOutcome:
+    """Score the valid profiles on the draw's date and apply what the draw selected on."""
+    if prepared.table is None:
+        return DrawOutcome({}, {})
+    scored: ScoredTable = score_table(prepared.table, draw.date)
+    errors = dict(scored.errors)
+    stream = _stream_rule(draw)
+    decisions: dict[int, DrawDecision] = {}
+    as_of = [_history_as_of(profile, draw.date) for profile in prepared.valid]
+    for row, (profile, assessed) in enumerate(zip(as_of, assess_profiles(as_of, draw.date), strict=True)):
+        if row in errors:
+            continue
+        if assessed.failed:
+            error = assessed.line["error"]
+            errors[row] = (str(error["field"]), str(error["message"]))  # type: ignore[index]
+            continue
+        decisions[row] = _decide_draw(draw, profile, int(scored.scores.total[row]), assessed, stream)
+    return DrawOutcome(decisions, errors)
+
+
+def check_draw(draw: ProvincialDraw, prepared: PreparedProfiles) -> list[dict[str, object]]:
+    """One line per input profile: ``{"id", "round", "kind": "noi", "invited", "decided", "crs",
+    "reasons"}`` or its error."""
+    outcome = replay_draw(draw, prepared)
+    return _result_lines(
+        prepared,
+        outcome.errors,
+        lambda row, profile_id: {
+            "id": profile_id,
+            "round": draw.number,
+            "kind": "noi",
+            "invited": outcome.decisions[row].invited,
+            "decided": outcome.decisions[row].decided,
+            "crs": outcome.decisions[row].crs,
+            "reasons": outcome.decisions[row].reasons,
+        },
+    )

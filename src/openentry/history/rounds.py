@@ -98,6 +98,8 @@ class RoundType:
     category: str | None = None  # ee_category_nocs.csv category_key, or french
     list_version: int | None = None  # N of "Version N" / "2026-Version N"
     list_version_label: str | None = None  # as written in the name
+    province: str | None = None  # provincial draws: ON
+    stream: str | None = None  # provincial draws: the eligibility stream key (on_hcp …)
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from openentry.history.provincial import STREAMS_BY_KEY, ProvincialDraw
 from openentry.history.rounds import PublishedRound
 
 PROGRAM_LABELS = {"cec": "CEC", "fsw": "FSW", "fst": "FST", "pnp": "PNP"}
+Counted = PublishedRound | ProvincialDraw
 
 
-def kind_label(published: PublishedRound) -> str:
-    """``general``, ``CEC``/``FSW``/``FST``/``PNP``, or the category key (``healthcare`` …)."""
+def kind_label(published: Counted) -> str:
+    """``general``, ``CEC``/``FSW``/``FST``/``PNP``, the category key (``healthcare`` …), or
+    ``Ontario HCP`` / ``Ontario FSSW`` / ``Ontario Skilled Trades`` for Ontario's draws (NOIs)."""
     described = published.type
+    if described.kind == "provincial":
+        return f"Ontario {STREAMS_BY_KEY[described.stream or ''].short}"
     if described.kind == "program":
         return PROGRAM_LABELS[described.program or ""]
     if described.kind == "category":
@@ -26,8 +31,8 @@ def kind_label(published: PublishedRound) -> str:
     return described.kind
 
 
-def broad_label(published: PublishedRound) -> str:
-    """Four groups for plots: general, PNP, other programs, categories."""
+def broad_label(published: Counted) -> str:
+    """Five groups: general, PNP, other programs, categories, provincial (Ontario's NOIs)."""
     described = published.type
     if described.kind == "program":
         return "PNP" if described.program == "pnp" else "program (CEC, FSW, FST)"
@@ -54,13 +59,12 @@ class PeriodTotal:
         }
 
 
-def totals_by_period(
-    rounds: Iterable[PublishedRound], by: str = "year", detailed: bool = True
-) -> list[PeriodTotal]:
-    """Rounds, invitations and cut-off range per period (``year`` or ``month``) and kind label."""
+def totals_by_period(rounds: Iterable[Counted], by: str = "year", detailed: bool = True) -> list[PeriodTotal]:
+    """Rounds, invitations and cut-off range per period (``year`` or ``month``) and kind label.
+    For Ontario's draws, invitations are NOIs and the cut-off is the lowest CRS notified."""
     if by not in ("year", "month"):
         raise ValueError("by must be 'year' or 'month'")
-    groups: dict[tuple[str, str], list[PublishedRound]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Counted]] = defaultdict(list)
     for published in rounds:
         period = str(published.date.year) if by == "year" else published.date.strftime("%Y-%m")
         label = kind_label(published) if detailed else broad_label(published)

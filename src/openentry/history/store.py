@@ -1,22 +1,37 @@
-"""Published rounds in the database: loaded from the bundled CSV on first use, updated by imports.
+"""Published rounds and Ontario draws in the database: loaded from the bundled CSVs on first use,
+updated by imports.
 
-Every import (the bundled ``ee_rounds.csv`` the first time, then any IRCC feed file) is one
-transaction that writes an ``history_imports`` row, the rounds it added or corrected, and one
-``history_changes`` row per published field it changed (shared/data/SOURCES.md: IRCC revises
-its feed after the fact, so what changed is kept).
+Every import (the bundled ``ee_rounds.csv`` and ``oinp_draws.csv`` the first time, then any IRCC
+feed file or newer Ontario draws CSV) is one transaction that writes an ``history_imports`` row,
+the rounds or draws it added or corrected, and one ``history_changes`` row per published field it
+changed (shared/data/SOURCES.md: IRCC revises its feed after the fact, so what changed is kept).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
-from openentry.db.history_models import HistoryChangeRow, HistoryImportRow, PublishedRoundRow
-from openentry.history.catalogue import ImportReport, RoundCatalogue, merge_rounds
+from openentry.db.history_models import (
+    HistoryChangeRow,
+    HistoryImportRow,
+    ProvincialDrawRow,
+    PublishedRoundRow,
+)
+from openentry.history.catalogue import ImportReport, RecordType, RoundCatalogue, merge_draws, merge_rounds
 from openentry.history.feed import BUNDLED_ROUNDS_CSV, bundled_rounds
+from openentry.history.provincial import (
+    BUNDLED_DRAWS_CSV,
+    DrawTargets,
+    ProvincialDraw,
+    bundled_draws,
+    bundled_targets,
+)
 from openentry.history.rounds import (
     FINE_BAND_LIMITS,
     SUBTOTAL_BAND_LIMITS,
@@ -25,7 +40,9 @@ from openentry.history.rounds import (
     ScoreBand,
 )
 
+RowType = TypeVar("RowType", PublishedRoundRow, ProvincialDrawRow)
 BUNDLED_SOURCE = f"bundled {BUNDLED_ROUNDS_CSV}"
+BUNDLED_DRAWS_SOURCE = f"bundled {BUNDLED_DRAWS_CSV}"
 
 
 def _bands_to_row(published: PublishedRound) -> list[int] | None:
@@ -96,11 +113,8 @@ def import_rounds(engine: Engine, incoming: list[PublishedRound], source: str) -
         return _import(session, incoming, source)
 
 
-def _import(session: Session, incoming: list[PublishedRound], source: str) -> ImportReport:
-    known = _known_rounds(session)
-    merged, report = merge_rounds(known, incoming, source)
-    if report.is_empty:
-        return report
+def _record_import(session: Session, report: ImportReport, source: str) -> int:
+    """The ``history_imports`` row and one ``history_changes`` row per changed field; its id."""
     record = HistoryImportRow(
         imported_at=datetime.datetime.now(datetime.UTC),
         source=source[:1000],
@@ -110,14 +124,6 @@ def _import(session: Session, incoming: list[PublishedRound], source: str) -> Im
     )
     session.add(record)
     session.flush()
-    touched = set(report.added) | set(report.changed_rounds)
-    existing = {row.number: row for row in session.scalars(select(PublishedRoundRow))}
-    for published in merged:
-        if published.number not in touched:
-            continue
-        row = existing.get(published.number) or PublishedRoundRow(number=published.number)
-        _write_round(row, published, record.id)
-        session.add(row)
     for change in report.changes:
         session.add(
             HistoryChangeRow(
@@ -128,22 +134,104 @@ def _import(session: Session, incoming: list[PublishedRound], source: str) -> Im
                 new_value=change.new,
             )
         )
+    return record.id
+
+
+def _write_records(
+    session: Session,
+    merged: Sequence[RecordType],
+    report: ImportReport,
+    source: str,
+    row_type: type[RowType],
+    write: Callable[[RowType, RecordType, int], None],
+) -> ImportReport:
+    """Store what an import added or corrected, with its import record and field changes."""
+    if report.is_empty:
+        return report
+    import_id = _record_import(session, report, source)
+    touched = set(report.added) | set(report.changed_rounds)
+    existing = {row.number: row for row in session.scalars(select(row_type))}
+    for record in merged:
+        if record.number in touched:
+            row = existing.get(record.number) or row_type(number=record.number)
+            write(row, record, import_id)
+            session.add(row)
     return report
 
 
-def ensure_loaded(engine: Engine) -> None:
-    """First use: load the bundled rounds when the table is empty."""
+def _import(session: Session, incoming: list[PublishedRound], source: str) -> ImportReport:
+    merged, report = merge_rounds(_known_rounds(session), incoming, source)
+    return _write_records(session, merged, report, source, PublishedRoundRow, _write_round)
+
+
+def _draw_from_row(row: ProvincialDrawRow, targets: Mapping[str, DrawTargets]) -> ProvincialDraw:
+    return ProvincialDraw(
+        number=row.number,
+        date=row.date,
+        stream=row.stream,
+        label=row.label,
+        invitations=row.invitations,
+        crs_min=row.crs_min,
+        crs_max=row.crs_max,
+        profiles_from=row.profiles_from,
+        profiles_to=row.profiles_to,
+        target_noc_count=row.target_noc_count,
+        source=row.source,
+        source_kind=row.source_kind,
+        notes=tuple(note for note in row.notes.split("\n") if note),
+        # What a draw targeted is the package's own research (data/oinp_draw_targets.csv), not a
+        # published field: it is read from the package, so a newer package corrects it everywhere.
+        targets=targets.get(row.number),
+    )
+
+
+def _write_draw(row: ProvincialDrawRow, draw: ProvincialDraw, import_id: int) -> None:
+    row.date = draw.date
+    row.province = draw.province
+    row.stream = draw.stream
+    row.label = draw.label
+    row.invitations = draw.invitations
+    row.crs_min = draw.crs_min
+    row.crs_max = draw.crs_max
+    row.profiles_from = draw.profiles_from
+    row.profiles_to = draw.profiles_to
+    row.target_noc_count = draw.target_noc_count
+    row.source = draw.source
+    row.source_kind = draw.source_kind
+    row.notes = "\n".join(draw.notes)
+    row.import_id = import_id
+
+
+def _known_draws(session: Session) -> list[ProvincialDraw]:
+    targets = bundled_targets()
+    return [_draw_from_row(row, targets) for row in session.scalars(select(ProvincialDrawRow))]
+
+
+def _import_draws(session: Session, incoming: list[ProvincialDraw], source: str) -> ImportReport:
+    merged, report = merge_draws(_known_draws(session), incoming, source)
+    return _write_records(session, merged, report, source, ProvincialDrawRow, _write_draw)
+
+
+def import_draws(engine: Engine, incoming: list[ProvincialDraw], source: str) -> ImportReport:
+    """Add and correct Ontario draws from ``incoming`` in one transaction."""
     with session_scope(engine) as session:
-        count = session.scalar(select(func.count()).select_from(PublishedRoundRow))
-        if not count:
+        return _import_draws(session, incoming, source)
+
+
+def ensure_loaded(engine: Engine) -> None:
+    """First use: load the bundled rounds, and the bundled Ontario draws, into empty tables."""
+    with session_scope(engine) as session:
+        if not session.scalar(select(func.count()).select_from(PublishedRoundRow)):
             _import(session, bundled_rounds(), BUNDLED_SOURCE)
+        if not session.scalar(select(func.count()).select_from(ProvincialDrawRow)):
+            _import_draws(session, bundled_draws(), BUNDLED_DRAWS_SOURCE)
 
 
 def load_catalogue(engine: Engine) -> RoundCatalogue:
-    """Every stored round (loading the bundled ones first if the database has none)."""
+    """Every stored round and draw (loading the bundled ones first if the database has none)."""
     ensure_loaded(engine)
     with session_scope(engine) as session:
-        return RoundCatalogue(_known_rounds(session))
+        return RoundCatalogue(_known_rounds(session), _known_draws(session))
 
 
 def import_history(engine: Engine) -> list[dict[str, object]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -19,6 +20,7 @@ import pyarrow.compute as pc
 
 from openentry import rules as rules_package
 from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
+from openentry.profiles.schema import Profile
 from openentry.rules import codes
 from openentry.rules.candidates import CandidateFactors, derive_factors
 from openentry.rules.eligibility.assess import Assessment, EligibilityFacts, assess
@@ -224,6 +226,41 @@ def _profile_error(profile: object, on: datetime.date) -> tuple[str, str] | None
     return _job_error(getattr(profile, "work_history", []), on)
 
 
+@dataclass(frozen=True)
+class ProfileEligibility:
+    """One valid profile's eligibility on a day: its interfaces.md §4 line (or an error line), and per
+    provincial stream the hours of work in its primary NOC inside the stream's experience window."""
+
+    line: dict[str, object]
+    primary_noc_hours: dict[str, float]
+
+    @property
+    def failed(self) -> bool:
+        return "error" in self.line
+
+
+def assess_profiles(profiles: Sequence[Profile], on: datetime.date) -> list[ProfileEligibility]:
+    """Eligibility of validated profiles on ``on``, one result per profile, in order."""
+    results: list[ProfileEligibility | None] = [None] * len(profiles)
+    checked: list[Profile] = []
+    checked_rows: list[int] = []
+    for row, profile in enumerate(profiles):
+        problem = _profile_error(profile, on)
+        if problem is None:
+            checked.append(profile)
+            checked_rows.append(row)
+        else:
+            results[row] = ProfileEligibility({"id": profile.id, "error": {"field": problem[0], "message": problem[1]}}, {})
+    if checked:
+        table = table_from_profiles(checked)
+        read, factors, assessment, row_errors = assess_table(table, on)
+        lines = decision_lines(rules_package.at(on), read, factors, assessment, row_errors, checked)
+        for index, (row, line) in enumerate(zip(checked_rows, lines, strict=True)):
+            hours = {key: float(stream.primary_noc_hours[index]) for key, stream in assessment.streams.items()}
+            results[row] = ProfileEligibility(line, hours)
+    return [result for result in results if result is not None]
+
+
 def eligibility_profiles(raw_profiles: Sequence[RawProfile], on: datetime.date,
                          require_id: bool = False) -> list[dict[str, object]]:
     """Eligibility lines (interfaces.md §4) for decoded JSON profiles, one per input, in order."""
@@ -232,23 +269,10 @@ def eligibility_profiles(raw_profiles: Sequence[RawProfile], on: datetime.date,
     for position, error in errors.items():
         raw_id = raw_profiles[position].raw_id
         results[position] = {"id": raw_id if isinstance(raw_id, str) else None, "error": error.as_dict()}
-    checked = []
-    checked_positions = []
-    for profile, position in zip(valid, positions, strict=True):
-        problem = _profile_error(profile, on)
-        if problem is None:
-            checked.append(profile)
-            checked_positions.append(position)
-        else:
-            results[position] = {"id": profile.id, "error": {"field": problem[0], "message": problem[1]}}
-    if checked:
-        table = table_from_profiles(checked)
-        read, factors, assessment, row_errors = assess_table(table, on)
-        lines = decision_lines(rules_package.at(on), read, factors, assessment, row_errors, checked)
-        for position, line in zip(checked_positions, lines, strict=True):
-            results[position] = line
+    for position, assessed in zip(positions, assess_profiles(valid, on), strict=True):
+        results[position] = assessed.line
     return results
 
 
-__all__ = ["category_keys", "category_list_version", "eligibility_profiles", "eligible_mask",
-           "stream_keys"]
+__all__ = ["ProfileEligibility", "assess_profiles", "category_keys", "category_list_version",
+           "eligibility_profiles", "eligible_mask", "stream_keys"]

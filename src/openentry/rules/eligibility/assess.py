@@ -130,6 +130,9 @@ class StreamAssessment:
     funds_met: Flags
     targeted_match: Flags
     eligible: Flags
+    # Hours inside the stream's experience window in jobs of the candidate's primary NOC (targeted
+    # draws ask for some months of it, categories-and-provinces.md §3.1).
+    primary_noc_hours: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -304,8 +307,10 @@ def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesS
     targeted = (stream.targeted.nocs[np.clip(facts.primary_noc, 0, None)] & (facts.primary_noc >= 0)
                 if stream.targeted is not None else np.zeros(size, dtype=np.bool_))
     eligible = programs_met & interest & education & language & experience & funds
+    in_primary_noc = (jobs.noc >= 0) & (jobs.noc == facts.primary_noc[jobs.owner])
+    primary_noc_hours = total_hours(jobs, hours, in_primary_noc, size)
     return StreamAssessment(programs_met, interest, education, language, experience_hours, experience, funds,
-                            targeted, eligible)
+                            targeted, eligible, primary_noc_hours)
 
 
 def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: EligibilityFacts) -> Assessment:

@@ -3,7 +3,7 @@
 Builds :class:`EligibilityRules` for a :class:`~openentry.rules.snapshot.RulesSnapshot`. Category
 occupation lists come from ``data/ee_category_nocs.csv`` by the list version that the category's
 parameter file names for the day; a provincial stream is any folder under ``provinces/`` with a
-``requirements`` file (and optionally ``targeted_nocs``), so another province's stream is a new
+``requirements`` file (and optionally ``targeted_nocs`` and ``targeted_draw_primary_noc_months``), so another province's stream is a new
 file, not new code.
 """
 
@@ -113,6 +113,8 @@ class ProvincialStream:
     experience_nocs: Membership | None
     settlement_funds: bool
     targeted: TargetedList | None
+    # Months of experience in the primary NOC that a targeted draw asks for (None: no such rule).
+    targeted_draw_primary_noc_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,8 @@ def _streams(read: Reader, parameter_names: tuple[str, ...]) -> tuple[Provincial
         folder = name.removesuffix(".requirements")
         targeted_name = f"{folder}.targeted_nocs"
         targeted_value = read(targeted_name) if targeted_name in parameter_names else None
+        months_name = f"{folder}.targeted_draw_primary_noc_months"
+        months_value = read(months_name) if months_name in parameter_names else None
         value = read(name)
         if value is None:
             continue
@@ -346,6 +350,7 @@ def _streams(read: Reader, parameter_names: tuple[str, ...]) -> tuple[Provincial
                 experience_nocs=None if groups is None else _groups(groups, f"{name}.experience.noc_groups"),
                 settlement_funds=_flag(table["settlement_funds"], f"{name}.settlement_funds"),
                 targeted=targeted,
+                targeted_draw_primary_noc_months=_optional_integer(months_value, months_name),
             )
         )
     return tuple(streams)
