@@ -20,6 +20,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
+from openentry.cli.progress import progress_bar
 from openentry.db import DatabaseError, open_database
 from openentry.history.catalogue import AnyRound, ImportReport, RoundCatalogue
 from openentry.history.feed import FeedError, read_feed, rounds_from_csv_rows
@@ -298,7 +299,10 @@ def check(
     elif published is not None:
         results = check_round(published, prepared)
     else:
-        results = check_all_rounds(catalogue.rounds, prepared, catalogue.draws)
+        rounds, draws = catalogue.rounds, catalogue.draws
+        # Each round is a scoring (and maybe an eligibility) pass: a bar from a few rounds on.
+        with progress_bar("replaying rounds and draws", len(rounds) + len(draws), threshold=10) as advance:
+            results = check_all_rounds(rounds, prepared, draws, advance)
     write_json_lines(results)
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)

@@ -13,9 +13,12 @@ PROGRESS_THRESHOLD = 50_000
 
 
 @contextmanager
-def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(n)``; draws a bar on standard error when ``total`` is large."""
-    if total < PROGRESS_THRESHOLD:
+def progress_bar(
+    description: str, total: int, threshold: int = PROGRESS_THRESHOLD
+) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(n)``; draws a bar on standard error when ``total`` reaches ``threshold``
+    (items that each take a while, such as rounds to replay, pass a lower one)."""
+    if total < threshold:
         yield lambda _count: None
         return
     progress = Progress(

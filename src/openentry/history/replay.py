@@ -28,11 +28,11 @@ import pyarrow as pa
 from openentry import rules
 from openentry.history.provincial import ProvincialDraw
 from openentry.history.rounds import PublishedRound
-from openentry.profiles.columnar import table_from_profiles
+from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
 from openentry.profiles.schema import Profile
 from openentry.rules.eligibility.parameters import ProvincialStream
 from openentry.services.eligibility import ProfileEligibility, assess_profiles
-from openentry.services.scoring import RawProfile, ScoredTable, score_table, validate_profiles
+from openentry.services.scoring import RawProfile, ScoredTable, score_read_table, validate_profiles
 
 PROGRAM_NAMES = {
     "fsw": "Federal Skilled Worker Program",
@@ -207,13 +207,19 @@ def _decide(
 
 @dataclass(frozen=True)
 class PreparedProfiles:
-    """Profiles validated once (for replaying many rounds): the valid ones as a table, and errors."""
+    """Profiles validated once (for replaying many rounds): the valid ones as a table and as the
+    scorer's columns (read once, scored on each round's date), and errors."""
 
     raw: Sequence[RawProfile]
     valid: list[Profile]
     positions: list[int]
     table: pa.Table | None
     errors: dict[int, dict[str, object]]
+    columns: ReadTable | None = None
+
+    def scored_on(self, day: datetime.date) -> ScoredTable:
+        assert self.table is not None
+        return score_read_table(self.columns or columns_from_table(self.table), day)
 
 
 def prepare_profiles(raw_profiles: Sequence[RawProfile], require_id: bool) -> PreparedProfiles:
@@ -223,7 +229,8 @@ def prepare_profiles(raw_profiles: Sequence[RawProfile], require_id: bool) -> Pr
         raw_id = raw_profiles[position].raw_id
         errors[position] = {"id": raw_id if isinstance(raw_id, str) else None, "error": problem.as_dict()}
     table = table_from_profiles(valid) if valid else None
-    return PreparedProfiles(raw_profiles, valid, positions, table, errors)
+    columns = columns_from_table(table) if table is not None else None
+    return PreparedProfiles(raw_profiles, valid, positions, table, errors, columns)
 
 
 @dataclass(frozen=True)
@@ -240,7 +247,7 @@ def replay_round(published: PublishedRound, prepared: PreparedProfiles) -> Round
     """Score the valid profiles on the round's date and apply the round's selection rule."""
     if prepared.table is None:
         return RoundOutcome([], [], [], {})
-    scored: ScoredTable = score_table(prepared.table, published.date)
+    scored = prepared.scored_on(published.date)
     eligibility = round_eligibility(published, prepared.valid, prepared.table)
     invited: list[bool] = []
     scores: list[int] = []
@@ -293,7 +300,10 @@ def check_round(published: PublishedRound, prepared: PreparedProfiles) -> list[d
 
 
 def check_all_rounds(
-    rounds: Sequence[PublishedRound], prepared: PreparedProfiles, draws: Sequence[ProvincialDraw] = ()
+    rounds: Sequence[PublishedRound],
+    prepared: PreparedProfiles,
+    draws: Sequence[ProvincialDraw] = (),
+    advance: Callable[[int], None] = lambda _count: None,
 ) -> list[dict[str, object]]:
     """One line per input profile: every published round it would have been invited in, and every
     Ontario draw it would have been notified in.
@@ -302,7 +312,7 @@ def check_all_rounds(
     "cutoff"}, …], "notifications": [{"round", "date", "name", "crs", "crs_min", "crs_max"}, …],
     "possible": [… "unchecked": [str, …]]}``: ``possible`` lists the draws whose every published
     condition the profile met but one that cannot be checked. Rounds without a published cut-off
-    are skipped.
+    are skipped. ``advance(1)`` is called after each round and draw (a progress bar).
     """
     results: list[dict[str, object]] = [{} for _ in prepared.raw]
     for position, line in prepared.errors.items():
@@ -312,6 +322,7 @@ def check_all_rounds(
     possible: list[list[dict[str, object]]] = [[] for _ in prepared.valid]
     refused: dict[int, tuple[str, str]] = {}
     for published in rounds:
+        advance(1)
         if published.cutoff is None:
             continue
         outcome = replay_round(published, prepared)
@@ -330,6 +341,7 @@ def check_all_rounds(
                 )
     for draw in draws:
         draw_outcome = replay_draw(draw, prepared)
+        advance(1)
         for row in range(len(prepared.valid)):
             if row in draw_outcome.errors:
                 refused.setdefault(row, draw_outcome.errors[row])
@@ -556,7 +568,7 @@ def replay_draw(draw: ProvincialDraw, prepared: PreparedProfiles) -> DrawOutcome
     """Score the valid profiles on the draw's date and apply what the draw selected on."""
     if prepared.table is None:
         return DrawOutcome({}, {})
-    scored: ScoredTable = score_table(prepared.table, draw.date)
+    scored = prepared.scored_on(draw.date)
     errors = dict(scored.errors)
     stream = _stream_rule(draw)
     decisions: dict[int, DrawDecision] = {}

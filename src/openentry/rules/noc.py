@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,11 @@ class NocCatalogue:
 
     occupations: dict[str, Occupation]
     teer_by_code: NDArray[np.int8]
+    # Membership tables already built, by (include, exclude): every rules snapshot asks for the same
+    # few lists, and building one scans the whole catalogue.
+    _memberships: dict[tuple[tuple[str, ...], tuple[str, ...]], NDArray[np.bool_]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __contains__(self, code: object) -> bool:
         return code in self.occupations
@@ -48,14 +53,19 @@ class NocCatalogue:
     def codes_with_prefixes(self, include: Iterable[str], exclude: Iterable[str] = ()) -> NDArray[np.bool_]:
         """A membership table over :data:`CODE_SPACE`: known codes starting with an included prefix
         and with no excluded prefix (a prefix is a NOC group: major, sub-major, minor or unit)."""
+        key = (tuple(include), tuple(exclude))
+        known = self._memberships.get(key)
+        if known is not None:
+            return known
+        included, excluded = key
         member = np.zeros(CODE_SPACE, dtype=np.bool_)
-        excluded = tuple(exclude)
         for code in self.occupations:
-            if any(code.startswith(prefix) for prefix in include) and not any(
+            if any(code.startswith(prefix) for prefix in included) and not any(
                 code.startswith(prefix) for prefix in excluded
             ):
                 member[int(code)] = True
         member.setflags(write=False)
+        self._memberships[key] = member
         return member
 
 
