@@ -363,7 +363,10 @@ def stats(
 @history_app.command("plot")
 def plot(
     which: Annotated[
-        list[str] | None, typer.Argument(help="cutoffs, invitations, pool (default: all three)")
+        list[str] | None,
+        typer.Argument(
+            help="cutoffs, invitations-per-year, invitations-per-month, pool, ontario (default: all)"
+        ),
     ] = None,
     out: Annotated[str, typer.Option("--out", help="Folder for the files")] = ".",
     formats: Annotated[str, typer.Option("--format", help="png, svg or png,svg")] = "png,svg",
