@@ -11,6 +11,7 @@ result dated after the day, an invalid score on the scale of its date) come back
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,7 +54,11 @@ class ProfileColumns:
 
 @dataclass(frozen=True)
 class CandidateFactors:
-    """What the CRS formulas read, for n candidates on one day."""
+    """What the CRS formulas read, for n candidates on one day.
+
+    The (n, 4) language levels are column-major when derived (each ability contiguous), so a
+    formula reading one ability, or the lowest of the four, streams through memory.
+    """
 
     column: NDArray[np.int8]  # WITH_SPOUSE or WITHOUT_SPOUSE
     age: NDArray[np.int16]
@@ -79,10 +84,28 @@ class CandidateFactors:
     def size(self) -> int:
         return int(self.age.shape[0])
 
-    @property
+    @functools.cached_property
     def with_spouse(self) -> Flags:
         flags: Flags = self.column == WITH_SPOUSE
         return flags
+
+    @functools.cached_property
+    def lowest_first_language(self) -> NDArray[np.int8]:
+        """The first official language at its lowest ability."""
+        return _lowest(self.first_language)
+
+    @functools.cached_property
+    def lowest_french(self) -> NDArray[np.int8]:
+        return _lowest(self.french)
+
+    @functools.cached_property
+    def lowest_english(self) -> NDArray[np.int8]:
+        return _lowest(self.english)
+
+
+def _lowest(levels: NDArray[np.int8]) -> NDArray[np.int8]:
+    lowest: NDArray[np.int8] = levels.min(axis=1)
+    return lowest
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,12 @@ def _describe_language(
             )
 
 
+def _either(first: NDArray[np.int8], first_is: Flags, second: NDArray[np.int8], second_is: Flags) -> NDArray[np.int8]:
+    """Levels (n, 4) from the first result where ``first_is``, else from the second where ``second_is``, else 0."""
+    levels: NDArray[np.int8] = first * first_is[:, None] + second * (second_is & ~first_is)[:, None]
+    return levels
+
+
 def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[CandidateFactors, FactorProblems]:
     """The factors of every profile on ``rules.day``, and the rows that cannot be scored."""
     day = rules.day
@@ -181,8 +210,8 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
     second_is_french = language.is_french(profiles.second_language.tests)
     first_is_english = language.is_english(profiles.first_language.tests)
     second_is_english = language.is_english(profiles.second_language.tests)
-    french = np.where(first_is_french[:, None], first, np.where(second_is_french[:, None], second, 0)).astype(np.int8)
-    english = np.where(first_is_english[:, None], first, np.where(second_is_english[:, None], second, 0)).astype(np.int8)
+    french = _either(first, first_is_french, second, second_is_french)
+    english = _either(first, first_is_english, second, second_is_english)
 
     factors = CandidateFactors(
         column=column,

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from openentry.rules.candidates import CandidateFactors
 from openentry.rules.crs import additional, core, spouse, transferability
+from openentry.rules.crs.lookup import take
 from openentry.rules.snapshot import RulesSnapshot
 
 Points = NDArray[np.int16]
@@ -53,8 +54,13 @@ class CrsScores:
     total: Points
 
 
-def _sum(lines: dict[str, Points], section: str) -> NDArray[np.int32]:
-    return np.sum([values for name, values in lines.items() if name.startswith(section + ".")], axis=0, dtype=np.int32)
+def _sum(lines: dict[str, Points], section: str) -> Points:
+    """The section's lines added up (int16 holds any sum of the sixteen lines)."""
+    values = [points for name, points in lines.items() if name.startswith(section + ".")]
+    total = values[0].copy()
+    for points in values[1:]:
+        total += points
+    return total
 
 
 def score(rules: RulesSnapshot, candidates: CandidateFactors) -> CrsScores:
@@ -65,11 +71,11 @@ def score(rules: RulesSnapshot, candidates: CandidateFactors) -> CrsScores:
     lines.update(spouse.lines(crs.spouse, candidates))
     lines.update(transferability.lines(crs.transferability, candidates))
     lines.update(additional.lines(crs.additional, candidates))
-    core_total = np.minimum(_sum(lines, "core"), crs.core.cap[candidates.column]).astype(np.int16)
-    spouse_total = np.minimum(_sum(lines, "spouse"), crs.spouse.cap).astype(np.int16)
-    transferability_total = np.minimum(_sum(lines, "transferability"), crs.transferability.cap).astype(np.int16)
-    additional_total = np.minimum(_sum(lines, "additional"), crs.additional.cap).astype(np.int16)
-    total = (core_total + spouse_total + transferability_total + additional_total).astype(np.int16)
+    core_total = np.minimum(_sum(lines, "core"), take(crs.core.cap, candidates.column))
+    spouse_total = np.minimum(_sum(lines, "spouse"), np.int16(crs.spouse.cap))
+    transferability_total = np.minimum(_sum(lines, "transferability"), np.int16(crs.transferability.cap))
+    additional_total = np.minimum(_sum(lines, "additional"), np.int16(crs.additional.cap))
+    total = core_total + spouse_total + transferability_total + additional_total
     return CrsScores(
         lines={name: lines[name] for name in LINE_NAMES},
         core=core_total,

@@ -10,37 +10,36 @@ from 2017-06-06). A factor not in force on the day gives nothing.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from openentry.rules.candidates import CandidateFactors
+from openentry.rules.crs.lookup import Points, if_flag, take
 from openentry.rules.snapshot import AdditionalRules
-
-Points = NDArray[np.int16]
 
 
 def provincial_nomination_points(rules: AdditionalRules, candidates: CandidateFactors) -> Points:
-    return np.where(candidates.provincial_nomination, rules.provincial_nomination, 0).astype(np.int16)
+    return if_flag(candidates.provincial_nomination, rules.provincial_nomination)
 
 
 def arranged_employment_points(rules: AdditionalRules, candidates: CandidateFactors) -> Points:
-    return rules.arranged_employment[candidates.job_offer]
+    return take(rules.arranged_employment, candidates.job_offer)
 
 
 def french_points(rules: AdditionalRules, candidates: CandidateFactors) -> Points:
     if not rules.french_in_force:
         return np.zeros(candidates.size, dtype=np.int16)
-    strong_french = candidates.has_french & (candidates.french.min(axis=1) >= rules.french_nclc)
-    english_all_four = candidates.has_english & (candidates.english.min(axis=1) >= rules.english_clb)
-    points = np.where(english_all_four, rules.bilingual, rules.french_only)
-    return np.where(strong_french, points, 0).astype(np.int16)
+    strong_french = candidates.has_french & (candidates.lowest_french >= rules.french_nclc)
+    english_all_four = candidates.has_english & (candidates.lowest_english >= rules.english_clb)
+    # Indexed [strong French, English in all four]: nothing without strong French.
+    points = np.array([0, 0, rules.french_only, rules.bilingual], dtype=np.int16)
+    return take(points, strong_french.astype(np.int8) * np.int8(2) + english_all_four)
 
 
 def canadian_education_points(rules: AdditionalRules, candidates: CandidateFactors) -> Points:
-    return rules.canadian_education[candidates.canadian_education]
+    return take(rules.canadian_education, candidates.canadian_education)
 
 
 def sibling_points(rules: AdditionalRules, candidates: CandidateFactors) -> Points:
-    return np.where(candidates.sibling_in_canada, rules.sibling, 0).astype(np.int16)
+    return if_flag(candidates.sibling_in_canada, rules.sibling)
 
 
 def lines(rules: AdditionalRules, candidates: CandidateFactors) -> dict[str, Points]:

@@ -9,47 +9,36 @@ work experience, each read from the column of §1.1.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from openentry.rules.candidates import CandidateFactors
+from openentry.rules.crs.lookup import Points, by_column, per_ability, take
 from openentry.rules.snapshot import CoreRules
-
-Points = NDArray[np.int16]
-
-
-def _clipped(values: NDArray[np.integer], table_length: int) -> NDArray[np.intp]:
-    """Index into a step table: the last position stands for "or more"."""
-    return np.clip(values, 0, table_length - 1).astype(np.intp)
 
 
 def age_points(rules: CoreRules, candidates: CandidateFactors) -> Points:
     """§1.2: points for age on the scoring day."""
-    return rules.age[candidates.column, _clipped(candidates.age, rules.age.shape[1])]
+    return by_column(rules.age, candidates.column, candidates.age)
 
 
 def education_points(rules: CoreRules, candidates: CandidateFactors) -> Points:
     """§1.3: points for the principal applicant's level of education."""
-    return rules.education[candidates.column, candidates.education]
+    return by_column(rules.education, candidates.column, candidates.education)
 
 
 def first_language_points(rules: CoreRules, candidates: CandidateFactors) -> Points:
     """§1.4: points for each ability of the first official language, summed."""
-    levels = _clipped(candidates.first_language, rules.first_language.shape[1])
-    per_ability = rules.first_language[candidates.column[:, None], levels]
-    return per_ability.sum(axis=1, dtype=np.int16)
+    return per_ability(rules.first_language, candidates.first_language, candidates.column)
 
 
 def second_language_points(rules: CoreRules, candidates: CandidateFactors) -> Points:
     """§1.5: points for each ability of the second official language, summed, then capped."""
-    levels = _clipped(candidates.second_language, rules.second_language.shape[0])
-    total = rules.second_language[levels].sum(axis=1, dtype=np.int16)
-    return np.minimum(total, rules.second_language_cap[candidates.column])
+    total = per_ability(rules.second_language, candidates.second_language)
+    return np.minimum(total, take(rules.second_language_cap, candidates.column))
 
 
 def canadian_work_points(rules: CoreRules, candidates: CandidateFactors) -> Points:
     """§1.6: points for whole years of skilled Canadian work."""
-    years = _clipped(candidates.canadian_work_years, rules.canadian_work.shape[1])
-    return rules.canadian_work[candidates.column, years]
+    return by_column(rules.canadian_work, candidates.column, candidates.canadian_work_years)
 
 
 def lines(rules: CoreRules, candidates: CandidateFactors) -> dict[str, Points]:

@@ -7,32 +7,22 @@ zero otherwise. Maximum 40 (10 + 20 + 10).
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
 from openentry.rules.candidates import CandidateFactors
-from openentry.rules.crs.core import _clipped
+from openentry.rules.crs.lookup import Points, clipped, if_flag, per_ability, take
 from openentry.rules.snapshot import SpouseRules
-
-Points = NDArray[np.int16]
-
-
-def _only_with_spouse(points: Points, candidates: CandidateFactors) -> Points:
-    return np.where(candidates.with_spouse, points, 0).astype(np.int16)
 
 
 def spouse_education_points(rules: SpouseRules, candidates: CandidateFactors) -> Points:
-    return _only_with_spouse(rules.education[candidates.spouse_education], candidates)
+    return if_flag(candidates.with_spouse, take(rules.education, candidates.spouse_education))
 
 
 def spouse_language_points(rules: SpouseRules, candidates: CandidateFactors) -> Points:
-    levels = _clipped(candidates.spouse_language, rules.language.shape[0])
-    return _only_with_spouse(rules.language[levels].sum(axis=1, dtype=np.int16), candidates)
+    return if_flag(candidates.with_spouse, per_ability(rules.language, candidates.spouse_language))
 
 
 def spouse_canadian_work_points(rules: SpouseRules, candidates: CandidateFactors) -> Points:
-    years = _clipped(candidates.spouse_canadian_work_years, rules.canadian_work.shape[0])
-    return _only_with_spouse(rules.canadian_work[years], candidates)
+    years = clipped(candidates.spouse_canadian_work_years, rules.canadian_work.shape[0])
+    return if_flag(candidates.with_spouse, take(rules.canadian_work, years))
 
 
 def lines(rules: SpouseRules, candidates: CandidateFactors) -> dict[str, Points]:

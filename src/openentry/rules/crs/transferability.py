@@ -4,6 +4,10 @@ Language is the principal applicant's first official language at its lowest abil
 and foreign work each combine with language and with Canadian work, each pair sub-capped at 50;
 a certificate of qualification combines with language (CLB 5 / 7 columns). The section is
 capped at 100: "C = min(100, education subtotal + foreign subtotal + certificate points)".
+
+Education and foreign work read one small grid each, built per call from the snapshot's grids:
+the sub-capped sum for every (education level or foreign years, language column, Canadian
+work column), so a candidate's points are one flat lookup.
 """
 
 from __future__ import annotations
@@ -12,52 +16,66 @@ import numpy as np
 from numpy.typing import NDArray
 
 from openentry.rules.candidates import CandidateFactors
-from openentry.rules.crs.core import _clipped
-from openentry.rules.snapshot import TransferabilityRules
+from openentry.rules.crs.lookup import Points, clipped, if_flag, take
+from openentry.rules.snapshot import Codes, TransferabilityRules
 
-Points = NDArray[np.int16]
+Columns = NDArray[np.int8]
 
 
-def _column(values: NDArray[np.integer], thresholds: tuple[int, int]) -> NDArray[np.intp]:
+def _column(values: NDArray[np.integer], thresholds: tuple[int, int]) -> Columns:
     """0 below the lower threshold, 1 from the lower, 2 from the upper."""
     lower, upper = thresholds
-    return ((values >= lower).astype(np.intp) + (values >= upper).astype(np.intp))
+    column: Columns = (values >= lower).astype(np.int8) + (values >= upper)
+    return column
 
 
-def language_column(rules: TransferabilityRules, candidates: CandidateFactors) -> NDArray[np.intp]:
-    return _column(candidates.first_language.min(axis=1), rules.language_thresholds)
+def _subcapped(tiers: Codes, with_language: Points, with_canadian_work: Points, cap: int) -> Points:
+    """min(cap, with_language[tier, l] + with_canadian_work[tier, w]) for each tier of ``tiers``, l and w; flat."""
+    grid = with_language[tiers][:, :, None] + with_canadian_work[tiers][:, None, :]
+    return np.minimum(grid, cap).astype(np.int16).ravel()
 
 
-def canadian_work_column(rules: TransferabilityRules, candidates: CandidateFactors) -> NDArray[np.intp]:
-    return _column(candidates.canadian_work_years, rules.canadian_work_thresholds)
+def _language_and_canadian_work(rules: TransferabilityRules, candidates: CandidateFactors) -> Columns:
+    """The position of (language column, Canadian work column) in a row of a :func:`_subcapped` grid."""
+    language = _column(candidates.lowest_first_language, rules.language_thresholds)
+    canadian_work = _column(candidates.canadian_work_years, rules.canadian_work_thresholds)
+    width = rules.education_with_canadian_work.shape[1]
+    position: Columns = language * np.int8(width) + canadian_work
+    return position
 
 
-def education_points(rules: TransferabilityRules, candidates: CandidateFactors) -> Points:
+def education_points(rules: TransferabilityRules, candidates: CandidateFactors, position: Columns) -> Points:
     """Education with language plus education with Canadian work, sub-capped."""
-    tier = rules.education_tier[candidates.education]
-    with_language = rules.education_with_language[tier, language_column(rules, candidates)]
-    with_canadian_work = rules.education_with_canadian_work[tier, canadian_work_column(rules, candidates)]
-    return np.minimum(with_language + with_canadian_work, rules.education_cap).astype(np.int16)
+    grid = _subcapped(
+        rules.education_tier, rules.education_with_language, rules.education_with_canadian_work, rules.education_cap
+    )
+    row_length = grid.shape[0] // rules.education_tier.shape[0]
+    return take(grid, candidates.education.astype(np.int16) * np.int16(row_length) + position)
 
 
-def foreign_work_points(rules: TransferabilityRules, candidates: CandidateFactors) -> Points:
+def foreign_work_points(rules: TransferabilityRules, candidates: CandidateFactors, position: Columns) -> Points:
     """Foreign work with language plus foreign work with Canadian work, sub-capped."""
-    tier = rules.foreign_work_tier[_clipped(candidates.foreign_work_years, rules.foreign_work_tier.shape[0])]
-    with_language = rules.foreign_work_with_language[tier, language_column(rules, candidates)]
-    with_canadian_work = rules.foreign_work_with_canadian_work[tier, canadian_work_column(rules, candidates)]
-    return np.minimum(with_language + with_canadian_work, rules.foreign_work_cap).astype(np.int16)
+    grid = _subcapped(
+        rules.foreign_work_tier,
+        rules.foreign_work_with_language,
+        rules.foreign_work_with_canadian_work,
+        rules.foreign_work_cap,
+    )
+    years = clipped(candidates.foreign_work_years, rules.foreign_work_tier.shape[0])
+    row_length = grid.shape[0] // rules.foreign_work_tier.shape[0]
+    return take(grid, years * np.int16(row_length) + position)
 
 
 def certificate_points(rules: TransferabilityRules, candidates: CandidateFactors) -> Points:
     """A certificate of qualification with first-official-language proficiency."""
-    column = _column(candidates.first_language.min(axis=1), rules.certificate_language_thresholds)
-    points = rules.certificate_with_language[column]
-    return np.where(candidates.certificate_of_qualification, points, 0).astype(np.int16)
+    column = _column(candidates.lowest_first_language, rules.certificate_language_thresholds)
+    return if_flag(candidates.certificate_of_qualification, take(rules.certificate_with_language, column))
 
 
 def lines(rules: TransferabilityRules, candidates: CandidateFactors) -> dict[str, Points]:
+    position = _language_and_canadian_work(rules, candidates)
     return {
-        "transferability.education": education_points(rules, candidates),
-        "transferability.foreign_work": foreign_work_points(rules, candidates),
+        "transferability.education": education_points(rules, candidates, position),
+        "transferability.foreign_work": foreign_work_points(rules, candidates, position),
         "transferability.certificate": certificate_points(rules, candidates),
     }
