@@ -65,18 +65,49 @@ class ConvertedLanguage:
         return flags
 
 
+def abilities_array(size: int, dtype: type[np.generic]) -> NDArray[np.generic]:
+    """An (n, 4) array in column-major order: each ability is one contiguous column."""
+    return np.zeros((len(codes.ABILITIES), size), dtype=dtype).T
+
+
 def convert_ability(scale: AbilityScale, scores: NDArray[np.float64]) -> tuple[Levels, Flags]:
-    """Levels for one ability's scores, and a flag where a score is not on the test's scale."""
+    """Levels for one ability's scores, and a flag where a score is not on the test's scale.
+
+    A score equal to a point of the scale's grid (nearly every score) reads that point's level
+    from :attr:`AbilityScale.grid_levels`, which holds what the step table gives for exactly
+    that value; any other score is looked up in the step table itself.
+    """
     offsets = (scores - scale.minimum) / scale.step
-    on_grid = np.abs(offsets - np.round(offsets)) <= _GRID_TOLERANCE
+    nearest = np.rint(offsets)
+    on_grid = np.abs(offsets - nearest) <= _GRID_TOLERANCE
     valid = (scores >= scale.minimum) & (scores <= scale.maximum) & on_grid
-    positions = np.searchsorted(scale.thresholds, scores, side="right") - 1
-    levels = np.where(positions >= 0, scale.levels[np.clip(positions, 0, None)], 0).astype(np.int8)
+    # fmin / fmax also send NaN and infinities to a grid point; those scores fail the check below.
+    points = np.fmax(np.fmin(nearest, scale.grid.shape[0] - 1), 0).astype(np.intp)
+    levels = scale.grid_levels[points]
+    off_grid = np.flatnonzero(scores != scale.grid[points])
+    if off_grid.size:
+        levels[off_grid] = scale.step_levels(scores[off_grid])
     return levels, ~valid
 
 
 def whole_years_between(start: Days, end: datetime.date) -> NDArray[np.int64]:
-    """Whole years from each ``start`` to ``end`` (a birthday or anniversary on ``end`` counts)."""
+    """Whole years from each ``start`` to ``end`` (a birthday or anniversary on ``end`` counts).
+
+    Calendar arithmetic is slow per element, so it runs once per distinct day of the span
+    ``start`` covers, and each element reads its day's answer.
+    """
+    days = np.asarray(start, dtype="datetime64[D]")
+    if days.size == 0 or np.isnat(days).any():
+        return _whole_years(days, end)
+    first, last = days.min(), days.max()
+    if int((last - first).astype(np.int64)) >= days.size:
+        return _whole_years(days, end)
+    span = np.arange(first, last + np.timedelta64(1, "D"), dtype="datetime64[D]")
+    result: NDArray[np.int64] = _whole_years(span, end)[(days - first).astype(np.intp)]
+    return result
+
+
+def _whole_years(start: Days, end: datetime.date) -> NDArray[np.int64]:
     start_years = start.astype("datetime64[Y]")
     years = end.year - (start_years.astype(np.int64) + 1970)
     months = start.astype("datetime64[M]").astype(np.int64) % 12 + 1
@@ -89,8 +120,8 @@ def whole_years_between(start: Days, end: datetime.date) -> NDArray[np.int64]:
 def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetime.date) -> ConvertedLanguage:
     """Convert every result to levels with the table of its test date (grouped by test and era)."""
     size = results.tests.shape[0]
-    levels = np.zeros((size, len(codes.ABILITIES)), dtype=np.int8)
-    invalid = np.zeros((size, len(codes.ABILITIES)), dtype=np.bool_)
+    levels: Levels = abilities_array(size, np.int8)  # type: ignore[assignment]
+    invalid: Flags = abilities_array(size, np.bool_)  # type: ignore[assignment]
     not_accepted = np.zeros(size, dtype=np.bool_)
     day = np.datetime64(scoring_day, "D")
     dated = ~np.isnat(results.test_dates)
@@ -106,8 +137,9 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
             continue
         starts = np.array([era.effective for era in eras], dtype="datetime64[D]")
         era_index = np.searchsorted(starts, result_days[rows], side="right") - 1
-        for era_code in np.unique(era_index):
-            era_rows = rows[era_index == era_code]
+        one_era = era_index.min() == era_index.max()
+        for era_code in era_index[:1] if one_era else np.unique(era_index):
+            era_rows = rows if one_era else rows[era_index == era_code]
             table = eras[int(era_code)].table if era_code >= 0 else None
             if table is None:
                 not_accepted[era_rows] = True
@@ -119,7 +151,8 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
     has_result = results.tests != 0
     expired = has_result & dated & (whole_years_between(result_days, scoring_day) >= rules.result_validity_years)
     problem = invalid.any(axis=1) | not_accepted
-    levels[problem] = 0
+    if problem.any():
+        levels[problem] = 0
     return ConvertedLanguage(
         levels=levels,
         invalid_score=invalid,

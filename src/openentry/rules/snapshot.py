@@ -260,6 +260,23 @@ class AbilityScale:
     thresholds: NDArray[np.float64]
     levels: Codes
 
+    def step_levels(self, scores: NDArray[np.float64]) -> Codes:
+        """The level of the highest threshold not above each score; 0 below the lowest."""
+        positions = np.searchsorted(self.thresholds, scores, side="right") - 1
+        levels: Codes = np.where(positions >= 0, self.levels[np.clip(positions, 0, None)], 0).astype(np.int8)
+        return levels
+
+    @functools.cached_property
+    def grid(self) -> NDArray[np.float64]:
+        """Every score of the scale, ``minimum`` to ``maximum`` by ``step``."""
+        count = int(round((self.maximum - self.minimum) / self.step)) + 1
+        return _frozen(self.minimum + self.step * np.arange(count, dtype=np.float64))  # type: ignore[return-value]
+
+    @functools.cached_property
+    def grid_levels(self) -> Codes:
+        """:meth:`step_levels` of each score of :attr:`grid` (a precomputed lookup)."""
+        return _frozen(self.step_levels(self.grid))  # type: ignore[return-value]
+
 
 @dataclass(frozen=True)
 class LanguageTable:
