@@ -12,6 +12,7 @@ Flat names: a language result ``first_language.reading`` is the column
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from numpy.typing import NDArray
 from openentry.profiles.schema import PROFILE_FIELDS, Profile
 from openentry.rules import codes
 from openentry.rules.candidates import ProfileColumns
-from openentry.rules.language import LanguageResults
+from openentry.rules.language import LanguageResults, abilities_array, is_french
 
 LANGUAGE_PREFIXES = ("first_language", "second_language", "spouse_language")
 
@@ -160,11 +161,16 @@ def table_from_profiles(profiles: Sequence[Profile]) -> pa.Table:
 
 @dataclass(frozen=True)
 class ReadTable:
-    """A table turned into arrays: the columns, the ids, and the rows that failed."""
+    """A table turned into arrays: the columns, the ids (as Arrow), and the rows that failed."""
 
     columns: ProfileColumns
-    ids: list[str | None]
+    id_column: pa.ChunkedArray
     errors: dict[int, tuple[str, str]]
+
+    @functools.cached_property
+    def ids(self) -> list[str | None]:
+        ids: list[str | None] = self.id_column.to_pylist()
+        return ids
 
 
 def _conform(table: pa.Table) -> pa.Table:
@@ -208,31 +214,48 @@ class _Errors:
         self.has_error |= new
 
 
-def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _Errors) -> NDArray[np.int8]:
+def _numpy(values: pa.ChunkedArray) -> NDArray[np.generic]:
+    """A column without nulls as numpy (zero-copy when it is one chunk of a fixed-width type)."""
+    return values.to_numpy(zero_copy_only=False)
+
+
+def _is_null(values: pa.ChunkedArray) -> NDArray[np.bool_]:
+    if values.null_count == 0:
+        return np.zeros(len(values), dtype=np.bool_)
+    return np.asarray(_numpy(values.is_null()), dtype=np.bool_)
+
+
+def _with_default(table: pa.Table, column: str) -> pa.ChunkedArray:
     values = table.column(column)
     default = _DEFAULTS.get(column)
-    if default is not None:
-        values = values.fill_null(default)
-    indices = pc.index_in(values, value_set=pa.array(vocabulary)).to_numpy(zero_copy_only=False)
-    is_null = values.is_null().to_numpy(zero_copy_only=False)
-    unknown = np.isnan(indices) if indices.dtype.kind == "f" else np.zeros(len(indices), dtype=bool)
-    errors.add(is_null, field_path(column), "required")
-    raw = values.to_numpy(zero_copy_only=False)
-    errors.add(
-        unknown & ~is_null,
-        field_path(column),
-        lambda row: f"{raw[row]!r} is not allowed; expected one of {', '.join(repr(v) for v in vocabulary)}",
-    )
-    return np.nan_to_num(indices.astype(np.float64), nan=0).astype(np.int8)
+    return values.fill_null(default) if default is not None and values.null_count else values
+
+
+def _positions(values: pa.ChunkedArray, vocabulary: tuple[str, ...]) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+    """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null."""
+    found = pc.index_in(values, value_set=pa.array(vocabulary))
+    positions = np.asarray(_numpy(found.fill_null(0)), dtype=np.int8)
+    return positions, _is_null(found)
+
+
+def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _Errors) -> NDArray[np.int8]:
+    values = _with_default(table, column)
+    indices, absent = _positions(values, vocabulary)
+    if absent.any():
+        is_null = _is_null(values)
+        errors.add(is_null, field_path(column), "required")
+        errors.add(
+            absent & ~is_null,
+            field_path(column),
+            lambda row: f"{values[row].as_py()!r} is not allowed; expected one of {', '.join(repr(v) for v in vocabulary)}",
+        )
+    return indices
 
 
 def _integers(table: pa.Table, column: str, errors: _Errors, fill: int = 0) -> NDArray[np.int16]:
-    values = table.column(column)
-    default = _DEFAULTS.get(column)
-    if default is not None:
-        values = values.fill_null(default)
-    given = ~values.is_null().to_numpy(zero_copy_only=False)
-    numbers = values.fill_null(fill).to_numpy(zero_copy_only=False).astype(np.int64)
+    values = _with_default(table, column)
+    given = ~_is_null(values)
+    numbers = np.asarray(_numpy(values.fill_null(fill) if values.null_count else values), dtype=np.int64)
     low, high = _RANGES[column]
     errors.add(
         given & ((numbers < low) | (numbers > high)),
@@ -243,37 +266,41 @@ def _integers(table: pa.Table, column: str, errors: _Errors, fill: int = 0) -> N
 
 
 def _flags(table: pa.Table, column: str) -> NDArray[np.bool_]:
-    values = table.column(column).fill_null(bool(_DEFAULTS.get(column, False)))
-    flags: NDArray[np.bool_] = values.to_numpy(zero_copy_only=False).astype(np.bool_)
-    return flags
+    values = table.column(column)
+    if values.null_count:
+        values = values.fill_null(bool(_DEFAULTS.get(column, False)))
+    return np.asarray(_numpy(values), dtype=np.bool_)
 
 
 def _dates(table: pa.Table, column: str) -> NDArray[np.datetime64]:
-    values = table.column(column).cast(pa.date32()).to_numpy(zero_copy_only=False)
-    return np.asarray(values, dtype="datetime64[D]")
+    """Days as datetime64[D], NaT where null (read as the int32 day numbers of date32)."""
+    values = table.column(column).cast(pa.date32()).cast(pa.int32())
+    days = np.asarray(_numpy(values.fill_null(0) if values.null_count else values)).astype("datetime64[D]")
+    if values.null_count:
+        days[_is_null(values)] = np.datetime64("NaT")
+    return days
 
 
 def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> LanguageResults:
     tests_column = table.column(f"{prefix}_test")
-    tests_raw = tests_column.to_numpy(zero_copy_only=False)
-    has_test = ~tests_column.is_null().to_numpy(zero_copy_only=False)
-    indices = pc.index_in(tests_column, value_set=pa.array(codes.LANGUAGE_TESTS[1:])).to_numpy(zero_copy_only=False)
-    known = has_test & ~np.isnan(np.asarray(indices, dtype=np.float64))
+    has_test = ~_is_null(tests_column)
+    positions, absent = _positions(tests_column, codes.LANGUAGE_TESTS[1:])
+    known = has_test & ~absent
     if required:
         errors.add(~has_test, f"{prefix}.test", "required")
     errors.add(
         has_test & ~known,
         f"{prefix}.test",
-        lambda row: f"{tests_raw[row]!r} is not allowed; expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}",
+        lambda row: f"{tests_column[row].as_py()!r} is not allowed; expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}",
     )
-    tests = np.where(known, np.nan_to_num(np.asarray(indices, dtype=np.float64)) + 1, 0).astype(np.int8)
-    scores = np.zeros((table.num_rows, len(codes.ABILITIES)), dtype=np.float64)
+    tests = np.where(known, positions + np.int8(1), np.int8(0)).astype(np.int8)
+    scores: NDArray[np.float64] = abilities_array(table.num_rows, np.float64)  # type: ignore[assignment]
     for ability_code, ability in enumerate(codes.ABILITIES):
-        column = table.column(f"{prefix}_{ability}")
-        values = column.to_numpy(zero_copy_only=False).astype(np.float64)
+        values = np.asarray(_numpy(table.column(f"{prefix}_{ability}")), dtype=np.float64)
         missing = np.isnan(values)
-        errors.add(known & missing, f"{prefix}.{ability}", "required")
-        scores[:, ability_code] = np.nan_to_num(values)
+        if missing.any():
+            errors.add(known & missing, f"{prefix}.{ability}", "required")
+        scores[:, ability_code] = values if np.isfinite(values).all() else np.nan_to_num(values)
     test_dates = _dates(table, f"{prefix}_test_date")
     tef = tests == codes.LANGUAGE_TESTS.index("tef_canada")
     errors.add(tef & np.isnat(test_dates), f"{prefix}.test_date", "required for tef_canada (it picks the old or new scale)")
@@ -285,9 +312,7 @@ def columns_from_table(raw_table: pa.Table) -> ReadTable:
     table = _conform(raw_table)
     size = table.num_rows
     errors = _Errors(size)
-    ids = table.column("id").to_pylist()
-    age_values = table.column("age")
-    has_age = ~age_values.is_null().to_numpy(zero_copy_only=False)
+    has_age = ~_is_null(table.column("age"))
     birth_date = _dates(table, "birth_date")
     has_birth = ~np.isnat(birth_date)
     errors.add(has_age == has_birth, "age", "give exactly one of age and birth_date")
@@ -298,10 +323,7 @@ def columns_from_table(raw_table: pa.Table) -> ReadTable:
     canadian_education = _codes(table, "canadian_education", codes.CANADIAN_EDUCATION_LEVELS, errors)
     first = _language(table, "first_language", errors, required=True)
     second = _language(table, "second_language", errors, required=False)
-    same_language = (second.tests != 0) & (
-        np.isin(second.tests, [codes.LANGUAGE_TESTS.index(t) for t in codes.FRENCH_TESTS])
-        == np.isin(first.tests, [codes.LANGUAGE_TESTS.index(t) for t in codes.FRENCH_TESTS])
-    )
+    same_language = (second.tests != 0) & (is_french(second.tests) == is_french(first.tests))
     errors.add(same_language, "second_language.test", "the second language must be the other official language")
     canadian_work_years = _integers(table, "canadian_work_years", errors)
     foreign_work_years = _integers(table, "foreign_work_years", errors)
@@ -332,7 +354,7 @@ def columns_from_table(raw_table: pa.Table) -> ReadTable:
         spouse_language=spouse_language,
         spouse_canadian_work_years=spouse_canadian_work_years,
     )
-    return ReadTable(columns=columns, ids=ids, errors=errors.errors)
+    return ReadTable(columns=columns, id_column=table.column("id"), errors=errors.errors)
 
 
 

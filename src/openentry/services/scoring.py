@@ -8,6 +8,7 @@ the day -> CRS. Results keep the input order.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -26,15 +27,20 @@ from openentry.rules.snapshot import RulesSnapshot
 class ScoredTable:
     """Scores of every row of a table; rows in ``errors`` have no meaningful score."""
 
-    ids: list[str | None]
+    id_column: pa.ChunkedArray
     scores: CrsScores
     errors: dict[int, tuple[str, str]]
     warnings: dict[int, list[tuple[str, str]]]
     rules: RulesSnapshot
 
+    @functools.cached_property
+    def ids(self) -> list[str | None]:
+        ids: list[str | None] = self.id_column.to_pylist()
+        return ids
+
     @property
     def size(self) -> int:
-        return len(self.ids)
+        return len(self.id_column)
 
 
 def score_read_table(read: ReadTable, on: datetime.date) -> ScoredTable:
@@ -45,7 +51,9 @@ def score_read_table(read: ReadTable, on: datetime.date) -> ScoredTable:
     errors = dict(read.errors)
     for row, problem in problems.errors.items():
         errors.setdefault(row, problem)
-    return ScoredTable(ids=read.ids, scores=scores, errors=errors, warnings=problems.warnings, rules=snapshot)
+    return ScoredTable(
+        id_column=read.id_column, scores=scores, errors=errors, warnings=problems.warnings, rules=snapshot
+    )
 
 
 def score_table(table: pa.Table, on: datetime.date) -> ScoredTable:
@@ -160,17 +168,16 @@ def scored_table_to_arrow(scored: ScoredTable, explain: bool) -> pa.Table:
     """A scored table as Arrow columns: id, the sections and total, (the lines), and the error."""
     error_rows = np.zeros(scored.size, dtype=np.bool_)
     error_rows[list(scored.errors)] = True
-    columns: dict[str, pa.Array] = {"id": pa.array(scored.ids, type=pa.string())}
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {"id": scored.id_column}
     for name, values in section_arrays(scored.scores).items():
         columns[name] = pa.array(values.astype(np.int16), mask=error_rows)
     if explain:
         for name in LINE_NAMES:
             columns[name.replace(".", "_")] = pa.array(scored.scores.lines[name], mask=error_rows)
-    fields = [scored.errors.get(row, (None, None)) for row in range(scored.size)] if scored.errors else None
-    if fields is None:
-        columns["error_field"] = pa.nulls(scored.size, pa.string())
-        columns["error_message"] = pa.nulls(scored.size, pa.string())
-    else:
-        columns["error_field"] = pa.array([field for field, _ in fields], type=pa.string())
-        columns["error_message"] = pa.array([message for _, message in fields], type=pa.string())
+    # Row i reads error number position[i] (null: no error).
+    position = np.full(scored.size, -1, dtype=np.int64)
+    position[list(scored.errors)] = np.arange(len(scored.errors))
+    at = pa.array(position, mask=position < 0)
+    columns["error_field"] = pa.array([field for field, _ in scored.errors.values()], pa.string()).take(at)
+    columns["error_message"] = pa.array([message for _, message in scored.errors.values()], pa.string()).take(at)
     return pa.table(columns)
