@@ -17,7 +17,7 @@ from openentry.cli.inputs import (
     write_json_lines,
 )
 from openentry.cli.progress import progress_bar
-from openentry.profiles.columnar import TableError, columns_from_table
+from openentry.profiles.columnar import TableError, columns_from_table, dictionary_columns, scoring_columns
 from openentry.services.scoring import score_profiles, score_read_table, scored_table_to_arrow
 
 # Rows per chunk of a columnar pool: large enough for fast array formulas, small enough for a live progress bar.
@@ -47,7 +47,8 @@ def score(
 def _score_parquet(path: str, out: str, day: object, explain: bool) -> int:
     """Score a Parquet pool chunk by chunk; returns how many rows failed."""
     try:
-        source = parquet.ParquetFile(path)
+        schema = parquet.read_schema(path)
+        source = parquet.ParquetFile(path, read_dictionary=dictionary_columns(schema))
     except FileNotFoundError:
         raise UsageError(f"cannot read {path}: no such file") from None
     except (pa.ArrowInvalid, OSError) as error:
@@ -57,7 +58,7 @@ def _score_parquet(path: str, out: str, day: object, explain: bool) -> int:
     writer: parquet.ParquetWriter | None = None
     try:
         with progress_bar("scoring", total_rows) as advance:
-            for batch in source.iter_batches(batch_size=PARQUET_CHUNK_ROWS):
+            for batch in source.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=scoring_columns(schema)):
                 try:
                     read = columns_from_table(pa.Table.from_batches([batch]))
                 except TableError as error:

@@ -129,6 +129,30 @@ _RANGES: dict[str, tuple[int, int]] = {
 }
 
 
+# Columns scoring only type-checks (casts to SCHEMA): their values are never read.
+_TYPE_CHECKED_ONLY = frozenset(
+    {"submitted_at", "primary_noc", "provinces_of_interest", "work_history", "relative_in_canada",
+     "work_authorized_in_canada", "settlement_funds_cad"}
+)
+
+# String columns read as codes of a vocabulary.
+CODED_COLUMNS = (*_VOCABULARIES, *(f"{prefix}_test" for prefix in LANGUAGE_PREFIXES))
+
+
+def scoring_columns(schema: pa.Schema) -> list[str]:
+    """The columns of ``schema`` that :func:`columns_from_table` needs read to give the same
+    arrays and errors: all but the type-checked-only ones that already have SCHEMA's type."""
+    return [
+        name for name in schema.names
+        if name not in _TYPE_CHECKED_ONLY or schema.field(name).type != SCHEMA.field(name).type
+    ]
+
+
+def dictionary_columns(schema: pa.Schema) -> list[str]:
+    """The coded string columns of ``schema``, cheapest read dictionary-encoded (see :func:`_positions`)."""
+    return [name for name in CODED_COLUMNS if name in schema.names and schema.field(name).type == pa.string()]
+
+
 class TableError(ValueError):
     """The table as a whole cannot be read (an unknown or missing column, a wrong type)."""
 
@@ -174,7 +198,10 @@ class ReadTable:
 
 
 def _conform(table: pa.Table) -> pa.Table:
-    """Check column names, add absent optional columns, cast to :data:`SCHEMA` types."""
+    """Check column names, add absent optional columns, cast to :data:`SCHEMA` types.
+
+    A dictionary-encoded string column stays encoded: its codes are read from its dictionary.
+    """
     known = set(SCHEMA.names)
     unknown = [name for name in table.column_names if name not in known]
     if unknown:
@@ -188,6 +215,9 @@ def _conform(table: pa.Table) -> pa.Table:
     for schema_field in SCHEMA:
         if schema_field.name in table.column_names:
             column = table.column(schema_field.name)
+            if schema_field.type == pa.string() and column.type == pa.dictionary(pa.int32(), pa.string()):
+                arrays.append(column)
+                continue
             try:
                 arrays.append(column.cast(schema_field.type))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
@@ -196,7 +226,7 @@ def _conform(table: pa.Table) -> pa.Table:
                 ) from None
         else:
             arrays.append(pa.nulls(table.num_rows, type=schema_field.type))
-    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+    return pa.Table.from_arrays(arrays, names=SCHEMA.names)
 
 
 class _Errors:
@@ -232,10 +262,21 @@ def _with_default(table: pa.Table, column: str) -> pa.ChunkedArray:
 
 
 def _positions(values: pa.ChunkedArray, vocabulary: tuple[str, ...]) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
-    """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null."""
-    found = pc.index_in(values, value_set=pa.array(vocabulary))
-    positions = np.asarray(_numpy(found.fill_null(0)), dtype=np.int8)
-    return positions, _is_null(found)
+    """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null.
+
+    A dictionary-encoded column looks up its few distinct values and takes the answers by index.
+    """
+    value_set = pa.array(vocabulary)
+    if not pa.types.is_dictionary(values.type):
+        found = pc.index_in(values, value_set=value_set)
+        return np.asarray(_numpy(found.fill_null(0)), dtype=np.int8), _is_null(found)
+    parts = []
+    for chunk in values.chunks:
+        known = pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)
+        indices = chunk.indices.fill_null(0) if chunk.null_count else chunk.indices
+        parts.append(np.take(np.asarray(_numpy(known), dtype=np.int8), _numpy(indices)))
+    found_positions = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
+    return np.maximum(found_positions, np.int8(0)), (found_positions < 0) | _is_null(values)
 
 
 def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _Errors) -> NDArray[np.int8]:
@@ -255,14 +296,14 @@ def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _E
 def _integers(table: pa.Table, column: str, errors: _Errors, fill: int = 0) -> NDArray[np.int16]:
     values = _with_default(table, column)
     given = ~_is_null(values)
-    numbers = np.asarray(_numpy(values.fill_null(fill) if values.null_count else values), dtype=np.int64)
+    numbers = np.asarray(_numpy(values.fill_null(fill) if values.null_count else values), dtype=np.int16)
     low, high = _RANGES[column]
     errors.add(
         given & ((numbers < low) | (numbers > high)),
         field_path(column),
         lambda row: f"{numbers[row]} is out of range; allowed {low} to {high}",
     )
-    return np.clip(numbers, -1, 32767).astype(np.int16)
+    return np.maximum(numbers, np.int16(-1))
 
 
 def _flags(table: pa.Table, column: str) -> NDArray[np.bool_]:
@@ -273,12 +314,11 @@ def _flags(table: pa.Table, column: str) -> NDArray[np.bool_]:
 
 
 def _dates(table: pa.Table, column: str) -> NDArray[np.datetime64]:
-    """Days as datetime64[D], NaT where null (read as the int32 day numbers of date32)."""
-    values = table.column(column).cast(pa.date32()).cast(pa.int32())
-    days = np.asarray(_numpy(values.fill_null(0) if values.null_count else values)).astype("datetime64[D]")
+    """Days as datetime64[D], NaT where null (the day numbers of date32, null as NaT's number)."""
+    values = table.column(column).cast(pa.date32()).cast(pa.int32()).cast(pa.int64())
     if values.null_count:
-        days[_is_null(values)] = np.datetime64("NaT")
-    return days
+        values = values.fill_null(np.datetime64("NaT", "D").view(np.int64).item())
+    return np.asarray(_numpy(values)).view("datetime64[D]")
 
 
 def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> LanguageResults:
@@ -293,14 +333,21 @@ def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> 
         f"{prefix}.test",
         lambda row: f"{tests_column[row].as_py()!r} is not allowed; expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}",
     )
-    tests = np.where(known, positions + np.int8(1), np.int8(0)).astype(np.int8)
+    tests = (positions + np.int8(1)) * known  # 0: no (known) test
     scores: NDArray[np.float64] = abilities_array(table.num_rows, np.float64)  # type: ignore[assignment]
     for ability_code, ability in enumerate(codes.ABILITIES):
-        values = np.asarray(_numpy(table.column(f"{prefix}_{ability}")), dtype=np.float64)
-        missing = np.isnan(values)
+        values = table.column(f"{prefix}_{ability}")
+        missing = _is_null(values)
+        column = scores[:, ability_code]
+        column[:] = _numpy(values.fill_null(0.0) if values.null_count else values)
+        not_a_number = np.isnan(column)
+        if not_a_number.any():
+            missing |= not_a_number
+            column[not_a_number] = 0.0
         if missing.any():
             errors.add(known & missing, f"{prefix}.{ability}", "required")
-        scores[:, ability_code] = values if np.isfinite(values).all() else np.nan_to_num(values)
+        if np.isinf(column).any():
+            np.nan_to_num(column, copy=False)  # the largest finite numbers, as for any score off the scale
     test_dates = _dates(table, f"{prefix}_test_date")
     tef = tests == codes.LANGUAGE_TESTS.index("tef_canada")
     errors.add(tef & np.isnat(test_dates), f"{prefix}.test_date", "required for tef_canada (it picks the old or new scale)")

@@ -170,6 +170,10 @@ def _describe_language(
             )
 
 
+# By marital status code: married or common-law.
+_PARTNERED = np.array([status in codes.PARTNERED_STATUSES for status in codes.MARITAL_STATUSES])
+
+
 def _either(first: NDArray[np.int8], first_is: Flags, second: NDArray[np.int8], second_is: Flags) -> NDArray[np.int8]:
     """Levels (n, 4) from the first result where ``first_is``, else from the second where ``second_is``, else 0."""
     levels: NDArray[np.int8] = first * first_is[:, None] + second * (second_is & ~first_is)[:, None]
@@ -200,7 +204,7 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
             )
     age = np.maximum(age, 0).astype(np.int16)
 
-    partnered = np.isin(profiles.marital_status, [codes.MARITAL_STATUSES.index(s) for s in codes.PARTNERED_STATUSES])
+    partnered = np.take(_PARTNERED, profiles.marital_status)
     with_spouse = partnered & profiles.spouse_accompanying & ~profiles.spouse_canadian
     column = np.where(with_spouse, WITH_SPOUSE, WITHOUT_SPOUSE).astype(np.int8)
 

@@ -107,6 +107,15 @@ def whole_years_between(start: Days, end: datetime.date) -> NDArray[np.int64]:
     return result
 
 
+def years_before(end: datetime.date, years: int) -> datetime.date:
+    """The latest day from which ``years`` whole years have passed on ``end`` (see
+    :func:`whole_years_between`): ``end`` that many years earlier, 29 February as 28 February."""
+    try:
+        return end.replace(year=end.year - years)
+    except ValueError:
+        return end.replace(year=end.year - years, day=end.day - 1)
+
+
 def _whole_years(start: Days, end: datetime.date) -> NDArray[np.int64]:
     start_years = start.astype("datetime64[Y]")
     years = end.year - (start_years.astype(np.int64) + 1970)
@@ -145,11 +154,14 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
                 not_accepted[era_rows] = True
                 continue
             for ability_code, scale in enumerate(table.abilities):
-                ability_levels, ability_invalid = convert_ability(scale, results.scores[era_rows, ability_code])
-                levels[era_rows, ability_code] = ability_levels
-                invalid[era_rows, ability_code] = ability_invalid
+                # One ability is a 1-D column (contiguous when column-major): gather and scatter in 1-D.
+                ability_scores = np.take(results.scores[:, ability_code], era_rows)
+                ability_levels, ability_invalid = convert_ability(scale, ability_scores)
+                levels[:, ability_code][era_rows] = ability_levels
+                invalid[:, ability_code][era_rows] = ability_invalid
     has_result = results.tests != 0
-    expired = has_result & dated & (whole_years_between(result_days, scoring_day) >= rules.result_validity_years)
+    oldest_valid = np.datetime64(years_before(scoring_day, rules.result_validity_years), "D")
+    expired = has_result & dated & (result_days <= oldest_valid)
     problem = invalid.any(axis=1) | not_accepted
     if problem.any():
         levels[problem] = 0
@@ -162,13 +174,15 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
     )
 
 
+_FRENCH = np.array([test in codes.FRENCH_TESTS for test in codes.LANGUAGE_TESTS])
+_ENGLISH = np.array([test in codes.ENGLISH_TESTS for test in codes.LANGUAGE_TESTS])
+
+
 def is_french(tests: NDArray[np.int8]) -> Flags:
-    french_codes = [codes.LANGUAGE_TESTS.index(test) for test in codes.FRENCH_TESTS]
-    flags: Flags = np.isin(tests, french_codes)
+    flags: Flags = np.take(_FRENCH, tests)
     return flags
 
 
 def is_english(tests: NDArray[np.int8]) -> Flags:
-    english_codes = [codes.LANGUAGE_TESTS.index(test) for test in codes.ENGLISH_TESTS]
-    flags: Flags = np.isin(tests, english_codes)
+    flags: Flags = np.take(_ENGLISH, tests)
     return flags
