@@ -41,17 +41,6 @@ PROGRAM_NAMES = {
     "pnp": "Provincial Nominee Program",
 }
 
-EligibilityMask = Callable[..., np.ndarray]
-
-
-def _eligibility_function() -> EligibilityMask | None:
-    """``openentry.services.eligibility.eligible_mask`` when that service is installed."""
-    try:
-        from openentry.services.eligibility import eligible_mask
-    except ImportError:
-        return None
-    return eligible_mask
-
 
 def round_number_value(number: str) -> int | str:
     """IRCC's round number as JSON: an integer, or text for ``91a`` / ``91b``."""
@@ -93,17 +82,22 @@ def _pool_absence(submitted: datetime.datetime | None, moment: datetime.datetime
 
 @dataclass(frozen=True)
 class RoundEligibility:
-    """Who may be invited in a round: a mask over the profiles, and the words for a refusal."""
+    """Who may be invited in a round: a mask over the profiles, the words for a refusal and, per
+    profile, the eligibility engine's reasons for it."""
 
     mask: np.ndarray | None  # None: everyone in the pool may be
     refusal: str
     acceptance: str | None = None
+    details: list[list[str]] | None = None
+
+    def refusal_for(self, row: int) -> str:
+        details = self.details[row] if self.details is not None else []
+        return f"{self.refusal}: {'; '.join(details)}" if details else self.refusal
 
 
-def round_eligibility(
-    published: PublishedRound, profiles: Sequence[Profile], table: pa.Table
-) -> RoundEligibility:
-    """The round's program, nomination or category condition, checked for every profile."""
+def round_eligibility(published: PublishedRound, profiles: Sequence[Profile]) -> RoundEligibility:
+    """The round's program, nomination or category condition, checked for every profile as it
+    stood on the round's date."""
     described = published.type
     on = published.date
     if described.kind == "general":
@@ -120,27 +114,29 @@ def round_eligibility(
             np.zeros(len(profiles), dtype=bool),
             f"round kind of {published.name!r} is not understood; not replayed",
         )
-    eligible_mask = _eligibility_function()
     if described.kind == "program":
-        name = PROGRAM_NAMES[described.program or ""]
-        what = f"the {name}"
-        keyword = {"program": described.program}
+        what = f"the {PROGRAM_NAMES[described.program or '']}"
+        group, key = "programs", described.program or ""
     else:
         version = f" ({described.list_version_label} list)" if described.list_version_label else ""
         what = f"the {described.category} category{version}"
-        keyword = {"category": described.category}
-    if eligible_mask is None:
+        group, key = "categories", described.category or ""
+    lines = [assessed.line for assessed in assess_profiles([_history_as_of(p, on) for p in profiles], on)]
+    if any(key not in line.get(group, {}) for line in lines if "error" not in line):  # type: ignore[operator]
         return RoundEligibility(
-            np.zeros(len(profiles), dtype=bool),
-            f"eligibility for {what} on {on.isoformat()} could not be checked: "
-            "the eligibility engine is not installed",
+            np.zeros(len(profiles), dtype=bool), f"{what} cannot be checked: not in force on {on.isoformat()}"
         )
-    try:
-        mask = np.asarray(eligible_mask(table, on, **keyword), dtype=bool)
-    except ValueError as error:
-        return RoundEligibility(np.zeros(len(profiles), dtype=bool), f"{what} cannot be checked: {error}")
+    results = [None if "error" in line else line[group][key] for line in lines]  # type: ignore[index]
+    mask = np.array([bool(result and result["eligible"]) for result in results], dtype=bool)
+    details = [
+        list(result["reasons"]) if result else [f"{line['error']['field']}: {line['error']['message']}"]  # type: ignore[index]
+        for result, line in zip(results, lines, strict=True)
+    ]
     return RoundEligibility(
-        mask, f"not eligible for {what} on {on.isoformat()}", f"eligible for {what} on {on.isoformat()}"
+        mask,
+        f"not eligible for {what} on {on.isoformat()}",
+        f"eligible for {what} on {on.isoformat()}",
+        details,
     )
 
 
@@ -148,7 +144,7 @@ def _decide(
     published: PublishedRound,
     profile: Profile,
     crs: int,
-    eligible: bool,
+    row: int,
     eligibility: RoundEligibility,
 ) -> tuple[bool, list[str]]:
     """Whether one scored profile was invited, and the reasons, in the order the rule applies them."""
@@ -163,12 +159,12 @@ def _decide(
         invited = False
         reasons.append(absence)
     if eligibility.mask is not None:
-        if eligible:
+        if eligibility.mask[row]:
             if eligibility.acceptance:
                 reasons.append(eligibility.acceptance)
         else:
             invited = False
-            reasons.append(eligibility.refusal)
+            reasons.append(eligibility.refusal_for(row))
     if cutoff is None:
         return False, [*reasons, "the round's cut-off score was not published"]
     if crs > cutoff:
@@ -248,14 +244,13 @@ def replay_round(published: PublishedRound, prepared: PreparedProfiles) -> Round
     if prepared.table is None:
         return RoundOutcome([], [], [], {})
     scored = prepared.scored_on(published.date)
-    eligibility = round_eligibility(published, prepared.valid, prepared.table)
+    eligibility = round_eligibility(published, prepared.valid)
     invited: list[bool] = []
     scores: list[int] = []
     reasons: list[list[str]] = []
     for row, profile in enumerate(prepared.valid):
         crs = int(scored.scores.total[row])
-        eligible = True if eligibility.mask is None else bool(eligibility.mask[row])
-        decision, why = _decide(published, profile, crs, eligible, eligibility)
+        decision, why = _decide(published, profile, crs, row, eligibility)
         invited.append(decision and row not in scored.errors)
         scores.append(crs)
         reasons.append(why)
