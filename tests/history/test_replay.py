@@ -96,6 +96,31 @@ def test_a_profile_outside_the_pool_on_the_round_date_is_not_invited() -> None:
     )
 
 
+def test_twelve_months_to_the_second_before_the_round_is_out_of_the_pool_as_in_the_pool_itself() -> None:
+    # Round #247 was held 2023-04-26 18:10:04 UTC; rounds/pool_duration.yaml: 12 months.
+    last_second, one_second_later = _check(
+        ROUNDS["247"],
+        {**_general_profile("20-masters-10-2-0", "2022-04-26T18:10:04Z"), "id": "twelve-months"},
+        {**_general_profile("20-masters-10-2-0", "2022-04-26T18:10:05Z"), "id": "a-second-less"},
+    )
+    assert last_second["reasons"][0] == (
+        "profile submitted 2022-04-26T18:10:04Z had expired (12 months in the pool) before the round"
+    )
+    assert (last_second["invited"], one_second_later["invited"]) == (False, True)
+
+
+def test_months_are_calendar_months_a_day_past_the_month_end_rolling_over() -> None:
+    import datetime
+
+    from openentry.rules.periods import months_after
+
+    leap_day = datetime.datetime(2024, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert months_after(leap_day, 12) == datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.UTC)
+    assert months_after(datetime.datetime(2023, 1, 31, tzinfo=datetime.UTC), 1) == datetime.datetime(
+        2023, 3, 3, tzinfo=datetime.UTC
+    )
+
+
 def test_before_tie_breaks_were_published_everyone_at_the_cut_off_counts_as_invited() -> None:
     # Round #6, 2015-03-27: cut-off 453, no tie-break time published.
     assert ROUNDS["6"].tiebreak is None

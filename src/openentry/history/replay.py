@@ -8,8 +8,9 @@ tie-breaking time are invited. A program round invites only that program's candi
 provincial nominee round only candidates with a nomination, a category round only candidates who
 meet the category with the list in force that day (§4.5; categories-and-provinces.md §1.6).
 
-A profile stays in the pool 12 months after it was submitted (MI 2017-1 s.4(1), §4.1), so a
-profile submitted after the round, or more than 12 months before it, was not in that round's pool.
+A profile stays in the pool 12 months after it was submitted (MI 2017-1 s.4(1), §4.1;
+``rounds/pool_duration.yaml``), so a profile submitted after the round, or 12 months or more
+before it, was not in that round's pool (the same calendar-month count as the pool's).
 
 The score is the profile's CRS on the round's date under the rules of that date. Rounds before
 #77 (2017-11-08) published no tie-break time: the tie-break rule had not been visibly used yet
@@ -31,6 +32,7 @@ from openentry.history.rounds import PublishedRound
 from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
 from openentry.profiles.schema import Profile
 from openentry.rules.eligibility.parameters import ProvincialStream
+from openentry.rules.periods import months_after
 from openentry.services.eligibility import ProfileEligibility, assess_profiles
 from openentry.services.scoring import RawProfile, ScoredTable, score_read_table, validate_profiles
 
@@ -51,13 +53,6 @@ def _utc_text(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _one_year_after(moment: datetime.datetime) -> datetime.datetime:
-    try:
-        return moment.replace(year=moment.year + 1)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + 1, day=28)
-
-
 def _round_moment(published: PublishedRound) -> datetime.datetime:
     """When the round was held: its published time, or the end of its day (UTC) when unknown or
     inconsistent with its date (#357)."""
@@ -73,9 +68,11 @@ def _pool_absence(submitted: datetime.datetime | None, moment: datetime.datetime
         return None
     if submitted > moment:
         return f"profile submitted {_utc_text(submitted)}, after the round ({_utc_text(moment)})"
-    if _one_year_after(submitted) < moment:
+    months = rules.at(moment.date()).rounds.pool_duration_months
+    if months_after(submitted, months) <= moment:
         return (
-            f"profile submitted {_utc_text(submitted)} had expired (12 months in the pool) before the round"
+            f"profile submitted {_utc_text(submitted)} had expired ({months} months in the pool) "
+            "before the round"
         )
     return None
 

@@ -38,6 +38,7 @@ from openentry.db.models import CandidateEventRow, CandidateRow, PoolBatchRow, R
 from openentry.profiles.columnar import SCHEMA, TableError, table_from_profiles
 from openentry.profiles.schema import Profile, ProfileError, parse_profile
 from openentry.rules import snapshot as rules_package
+from openentry.rules.periods import add_months
 from openentry.rules.snapshot import RulesSnapshot
 from openentry.services.invitations import LedgerView, ledger_view
 from openentry.services.scoring import score_table
@@ -354,14 +355,6 @@ def load_pool_table(
 # The pool at a moment
 
 
-def _add_months(moments: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
-    """``moments`` plus whole calendar months (a day past the month's end rolls into the next)."""
-    month_start = moments.astype("datetime64[M]")
-    offset = moments - month_start.astype(moments.dtype)
-    shifted = (month_start + np.timedelta64(months, "M")).astype(moments.dtype)
-    return np.asarray(shifted + offset, dtype=moments.dtype)  # type: ignore[operator]
-
-
 @dataclass(frozen=True)
 class PoolState:
     """Every stored profile with its CRS on the day of ``at`` and whether it is in the pool.
@@ -441,10 +434,10 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
     )
     test_dates = table.column("first_language_test_date").to_numpy(zero_copy_only=False)
     test_dates = np.asarray(test_dates, dtype="datetime64[D]")
-    language_expires = _add_months(test_dates, 12 * rules.language.result_validity_years)
+    language_expires = add_months(test_dates, 12 * rules.language.result_validity_years)
     reasons: dict[str, NDArray[np.bool_]] = {
         "not yet submitted": submitted > moment,
-        "pool expiry": _add_months(submitted, rules.rounds.pool_duration_months) <= moment,
+        "pool expiry": add_months(submitted, rules.rounds.pool_duration_months) <= moment,
         "language result expired": ~np.isnat(language_expires)
         & (language_expires <= np.datetime64(day, "D")),
     }

@@ -1,0 +1,29 @@
+"""Calendar periods the rules count in: whole months after a moment.
+
+A profile leaves the pool 12 months after it was submitted (MI 2017-1 s.4(1)); a language result
+is valid for 2 years (crs-and-programs.md §2). Both are counted in calendar months here, so the pool
+and the replay of published rounds agree to the second.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def add_months(moments: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:
+    """``moments`` plus whole calendar months (a day past the month's end rolls into the next)."""
+    month_start = moments.astype("datetime64[M]")
+    offset = moments - month_start.astype(moments.dtype)
+    shifted = (month_start + np.timedelta64(months, "M")).astype(moments.dtype)
+    return np.asarray(shifted + offset, dtype=moments.dtype)  # type: ignore[operator]
+
+
+def months_after(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """One aware moment plus whole calendar months, by the same rule as :func:`add_months`."""
+    naive = np.datetime64(moment.astimezone(datetime.UTC).replace(tzinfo=None), "us")
+    shifted = add_months(np.array([naive]), months)[0].astype("datetime64[us]").item()
+    assert isinstance(shifted, datetime.datetime)
+    return shifted.replace(tzinfo=datetime.UTC)
