@@ -30,11 +30,12 @@ ON = datetime.date(2026, 2, 20)
 AT = datetime.datetime(2026, 2, 20, 14, 0, tzinfo=datetime.UTC)
 
 
-def synthetic_pool(size: int, seed: int) -> Path:
-    cached = Path(tempfile.gettempdir()) / f"openentry-bench-{size}-{seed}-{ON}.parquet"
+def synthetic_pool(size: int, seed: int, on: datetime.date = ON) -> Path:
+    """A synthetic pool on ``on``, generated once and cached as Parquet in the temporary folder."""
+    cached = Path(tempfile.gettempdir()) / f"openentry-bench-{size}-{seed}-{on}.parquet"
     if not cached.exists():
         started = time.perf_counter()
-        parquet.write_table(generate_pool(size, seed, ON), cached)
+        parquet.write_table(generate_pool(size, seed, on), cached)
         print(f"generated {size:,} profiles in {time.perf_counter() - started:.1f} s ({cached})")
     return cached
 

@@ -25,25 +25,18 @@ from pathlib import Path
 import pyarrow.parquet as parquet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from openentry import rules  # noqa: E402
-from openentry.cli.scoring import score_parquet_file  # noqa: E402
-from openentry.forecast.synthetic import generate_pool  # noqa: E402
-from openentry.profiles.columnar import columns_from_table, profiles_from_table  # noqa: E402
-from openentry.rules.candidates import derive_factors  # noqa: E402
-from openentry.rules.crs import score  # noqa: E402
-from tests.reference.crs_reference import reference_score  # noqa: E402
+from bench_pool import synthetic_pool
+from tests.reference.crs_reference import reference_score
+
+from openentry import rules
+from openentry.cli.scoring import score_parquet_file
+from openentry.profiles.columnar import columns_from_table, profiles_from_table
+from openentry.rules.candidates import derive_factors
+from openentry.rules.crs import score
 
 DAY = datetime.date(2026, 11, 21)
-
-
-def synthetic_pool(size: int, seed: int) -> Path:
-    cached = Path(tempfile.gettempdir()) / f"openentry-bench-{size}-{seed}-{DAY}.parquet"
-    if not cached.exists():
-        started = time.perf_counter()
-        parquet.write_table(generate_pool(size, seed, DAY), cached)
-        print(f"generated {size:,} profiles in {time.perf_counter() - started:.1f} s ({cached})")
-    return cached
 
 
 def main() -> None:
@@ -52,7 +45,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pool", type=Path, help="a Parquet pool to use instead of a synthetic one")
     arguments = parser.parse_args()
-    source = arguments.pool or synthetic_pool(arguments.size, arguments.seed)
+    source = arguments.pool or synthetic_pool(arguments.size, arguments.seed, DAY)
     pool = parquet.read_table(source)
     size = pool.num_rows
     print(f"pool: {size:,} profiles ({source}), scored on {DAY}")
@@ -60,9 +53,11 @@ def main() -> None:
     factors, _ = derive_factors(snapshot, columns_from_table(pool).columns)
 
     best = _best(5, lambda: score(snapshot, factors))
-    print(f"scorer alone (factors -> 16 lines, sections, total): {best:.3f} s = {size / best:,.0f} profiles/s")
+    print(f"scorer alone (factors -> 16 lines, sections, total): {best:.3f} s "
+          f"= {size / best:,.0f} profiles/s")
     best = _best(3, lambda: score(snapshot, derive_factors(snapshot, columns_from_table(pool).columns)[0]))
-    print(f"validate columns + derive factors + score (one thread): {best:.3f} s = {size / best:,.0f} profiles/s")
+    print(f"validate columns + derive factors + score (one thread): {best:.3f} s "
+          f"= {size / best:,.0f} profiles/s")
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "scores.parquet"
@@ -81,10 +76,11 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         interpreter = time.perf_counter() - started
-        startup = subprocess.run([sys.executable, "-c", _STARTUP.format(day=DAY)], check=True, capture_output=True,
-                                 text=True).stdout.split()
-        print(f"  start-up: interpreter {interpreter:.2f} s + imports {float(startup[0]):.2f} s + parameter tree "
-              f"loaded and checked {float(startup[1]):.2f} s")
+        startup = subprocess.run(
+            [sys.executable, "-c", _STARTUP.format(day=DAY)], check=True, capture_output=True, text=True
+        ).stdout.split()
+        print(f"  start-up: interpreter {interpreter:.2f} s + imports {float(startup[0]):.2f} s "
+              f"+ parameter tree loaded and checked {float(startup[1]):.2f} s")
         print(f"  scoring the file: {stages['total']:.2f} s = read {stages['read']:.2f} s + validate "
               f"{stages['validate']:.2f} s + derive, score and to Arrow {stages['score']:.2f} s + write "
               f"{stages['write']:.2f} s (per-stage sums; chunks are scored on threads, so stages overlap)")

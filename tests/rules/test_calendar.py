@@ -31,7 +31,7 @@ def test_years_before_is_the_last_day_with_that_many_whole_years(end: datetime.d
 @pytest.mark.parametrize("end", ENDS)
 def test_whole_years_between_reads_each_distinct_day_like_the_day_by_day_formula(end: datetime.date) -> None:
     rng = np.random.default_rng(3)
-    spread = np.datetime64("1940-01-01") + rng.integers(0, 40_000, 5_000)
-    narrow = np.datetime64(end, "D") - rng.integers(-800, 800, 5_000)
-    for days in (spread.astype("datetime64[D]"), narrow.astype("datetime64[D]"), narrow[:3].astype("datetime64[D]")):
+    spread = (np.datetime64("1940-01-01") + rng.integers(0, 40_000, 5_000)).astype("datetime64[D]")
+    narrow = (np.datetime64(end, "D") - rng.integers(-800, 800, 5_000)).astype("datetime64[D]")
+    for days in (spread, narrow, narrow[:3]):
         assert np.array_equal(whole_years_between(days, end), _whole_years(days, end))

@@ -246,7 +246,8 @@ class _Errors:
 
 def _numpy(values: pa.ChunkedArray) -> NDArray[np.generic]:
     """A column without nulls as numpy (zero-copy when it is one chunk of a fixed-width type)."""
-    return values.to_numpy(zero_copy_only=False)
+    array: NDArray[np.generic] = values.to_numpy(zero_copy_only=False)
+    return array
 
 
 def _is_null(values: pa.ChunkedArray) -> NDArray[np.bool_]:
@@ -261,7 +262,9 @@ def _with_default(table: pa.Table, column: str) -> pa.ChunkedArray:
     return values.fill_null(default) if default is not None and values.null_count else values
 
 
-def _positions(values: pa.ChunkedArray, vocabulary: tuple[str, ...]) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+def _positions(
+    values: pa.ChunkedArray, vocabulary: tuple[str, ...]
+) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
     """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null.
 
     A dictionary-encoded column looks up its few distinct values and takes the answers by index.
@@ -272,9 +275,9 @@ def _positions(values: pa.ChunkedArray, vocabulary: tuple[str, ...]) -> tuple[ND
         return np.asarray(_numpy(found.fill_null(0)), dtype=np.int8), _is_null(found)
     parts = []
     for chunk in values.chunks:
-        known = pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)
-        indices = chunk.indices.fill_null(0) if chunk.null_count else chunk.indices
-        parts.append(np.take(np.asarray(_numpy(known), dtype=np.int8), _numpy(indices)))
+        known = np.asarray(_numpy(pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)), dtype=np.int8)
+        indices = np.asarray(_numpy(chunk.indices.fill_null(0) if chunk.null_count else chunk.indices), dtype=np.int32)
+        parts.append(np.take(known, indices))
     found_positions = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
     return np.maximum(found_positions, np.int8(0)), (found_positions < 0) | _is_null(values)
 

@@ -269,7 +269,7 @@ class AbilityScale:
     @functools.cached_property
     def grid(self) -> NDArray[np.float64]:
         """Every score of the scale, ``minimum`` to ``maximum`` by ``step``."""
-        count = int(round((self.maximum - self.minimum) / self.step)) + 1
+        count = round((self.maximum - self.minimum) / self.step) + 1
         return _frozen(self.minimum + self.step * np.arange(count, dtype=np.float64))  # type: ignore[return-value]
 
     @functools.cached_property

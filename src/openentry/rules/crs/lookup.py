@@ -9,6 +9,8 @@ by 2-D fancy indexing, and values are clipped to the table ("the last position s
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -18,7 +20,7 @@ Index = NDArray[np.int8] | NDArray[np.int16]
 
 def clipped(values: Index, table_length: int) -> Index:
     """Index into a step table: the last position stands for "or more", below 0 reads 0."""
-    return np.clip(values, 0, table_length - 1)
+    return cast(Index, np.clip(values, 0, table_length - 1))
 
 
 def take(table: Points, index: Index) -> Points:
@@ -42,7 +44,10 @@ def per_ability(table: Points, levels: NDArray[np.int8], column: NDArray[np.int8
     total: Points | None = None
     for ability in range(levels.shape[1]):
         level = levels[:, ability]
-        points = take(table, clipped(level, table.shape[0])) if column is None else by_column(table, column, level)
+        if column is None:
+            points = take(table, clipped(level, table.shape[0]))
+        else:
+            points = by_column(table, column, level)
         total = points if total is None else total + points
     assert total is not None
     return total

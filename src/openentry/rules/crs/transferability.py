@@ -30,9 +30,11 @@ def _column(values: NDArray[np.integer], thresholds: tuple[int, int]) -> Columns
 
 
 def _subcapped(tiers: Codes, with_language: Points, with_canadian_work: Points, cap: int) -> Points:
-    """min(cap, with_language[tier, l] + with_canadian_work[tier, w]) for each tier of ``tiers``, l and w; flat."""
+    """min(cap, with_language[tier, l] + with_canadian_work[tier, w]) for each tier of ``tiers``,
+    each language column l and each Canadian work column w; flattened."""
     grid = with_language[tiers][:, :, None] + with_canadian_work[tiers][:, None, :]
-    return np.minimum(grid, cap).astype(np.int16).ravel()
+    subcapped: Points = np.minimum(grid, cap).astype(np.int16).ravel()
+    return subcapped
 
 
 def _language_and_canadian_work(rules: TransferabilityRules, candidates: CandidateFactors) -> Columns:
@@ -44,16 +46,23 @@ def _language_and_canadian_work(rules: TransferabilityRules, candidates: Candida
     return position
 
 
-def education_points(rules: TransferabilityRules, candidates: CandidateFactors, position: Columns) -> Points:
+def education_points(
+    rules: TransferabilityRules, candidates: CandidateFactors, position: Columns
+) -> Points:
     """Education with language plus education with Canadian work, sub-capped."""
     grid = _subcapped(
-        rules.education_tier, rules.education_with_language, rules.education_with_canadian_work, rules.education_cap
+        rules.education_tier,
+        rules.education_with_language,
+        rules.education_with_canadian_work,
+        rules.education_cap,
     )
     row_length = grid.shape[0] // rules.education_tier.shape[0]
     return take(grid, candidates.education.astype(np.int16) * np.int16(row_length) + position)
 
 
-def foreign_work_points(rules: TransferabilityRules, candidates: CandidateFactors, position: Columns) -> Points:
+def foreign_work_points(
+    rules: TransferabilityRules, candidates: CandidateFactors, position: Columns
+) -> Points:
     """Foreign work with language plus foreign work with Canadian work, sub-capped."""
     grid = _subcapped(
         rules.foreign_work_tier,
