@@ -239,3 +239,33 @@ def test_vectorised_cec_and_experience_equal_a_per_profile_implementation(histor
         profiles.append(parse_profile(profile(id=f"p{index}", work_history=jobs)))
     mask = eligible_mask(table_from_profiles(profiles), on, program="cec")
     assert mask.tolist() == expected
+
+
+def french_result(test_date: str) -> dict[str, object]:
+    # TEF Canada, new scale: NCLC 7 in every ability (crs-and-programs.md §2).
+    return {"test": "tef_canada", "reading": 263, "writing": 428, "listening": 316, "speaking": 428,
+            "test_date": test_date}
+
+
+def test_an_expired_french_second_language_counts_for_neither_the_french_category_nor_fssw() -> None:
+    raw = profile(first_language=clb(9, "2025-06-01"), second_language=french_result("2023-06-02"),
+                  canadian_work_years=2,
+                  work_history=[{"noc": "21231", "start": "2022-01-03", "end": None, "hours_per_week": 40,
+                                 "in_canada": True}])
+    valid = check(raw, D(2025, 6, 1))
+    assert valid["categories"]["french"]["eligible"] is True  # type: ignore[index]
+    assert valid["provincial"]["on_fssw"]["eligible"] is True  # type: ignore[index]
+    # Two years after the French test, to the day, the result is no longer valid (crs-and-programs.md §2).
+    expired = check(raw, D(2025, 6, 2))
+    assert expired["categories"]["french"] == {  # type: ignore[index]
+        "eligible": False,
+        "reasons": ["the French test result is 2 years old or more on 2025-06-02; an expired result counts for nothing"],
+        "list_version": "Version 1",
+    }
+    assert expired["provincial"]["on_fssw"] == {  # type: ignore[index]
+        "eligible": False,
+        "reasons": ["language: French NCLC 7 in all four abilities and English CLB 6 in all four abilities needed "
+                    "(the French result is 2 years old or more and counts for nothing)"],
+    }
+    # The English first language is still valid: HCP (CLB 7 in either language) still holds.
+    assert expired["provincial"]["on_hcp"]["eligible"] is True  # type: ignore[index]

@@ -27,7 +27,8 @@ from openentry.rules.eligibility.assess import Assessment, EligibilityFacts, ass
 from openentry.rules.eligibility.explain import decision_lines
 from openentry.rules.eligibility.parameters import FEDERAL_PROGRAMS, FRENCH_CATEGORY
 from openentry.rules.eligibility.work import Jobs
-from openentry.rules.language import whole_years_between
+from openentry.rules import language
+from openentry.rules.language import LanguageResults, whole_years_between
 from openentry.rules.noc import catalogue
 from openentry.services.scoring import RawProfile, validate_profiles
 
@@ -75,6 +76,13 @@ def _integers(table: pa.Table, name: str, default: int) -> np.ndarray:
     return np.asarray(pc.fill_null(table.column(name), default).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+def _expired(results: LanguageResults, day: datetime.date, validity_years: int) -> np.ndarray:
+    """Results whose test date is ``validity_years`` or more before ``day`` (crs-and-programs.md §2)."""
+    dated = (results.tests != 0) & ~np.isnat(results.test_dates)
+    result_days = np.where(dated, results.test_dates, np.datetime64(day, "D"))
+    return np.asarray(dated & (whole_years_between(result_days, day) >= validity_years), dtype=np.bool_)
+
+
 def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityFacts:
     size = table.num_rows
     provinces = table.column("provinces_of_interest").combine_chunks()
@@ -91,11 +99,10 @@ def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityF
     interested[no_list] = True
     lengths = np.asarray(pc.fill_null(pc.list_value_length(table.column("work_history")), 0)
                          .to_numpy(zero_copy_only=False), dtype=np.int64)
-    first = read.columns.first_language
-    dated = (first.tests != 0) & ~np.isnat(first.test_dates)
-    day_value = np.datetime64(day, "D")
-    result_days = np.where(dated, first.test_dates, day_value)
-    expired = dated & (whole_years_between(result_days, day) >= rules_package.at(day).language.result_validity_years)
+    first, second = read.columns.first_language, read.columns.second_language
+    validity = rules_package.at(day).language.result_validity_years
+    expired = _expired(first, day, validity)
+    second_expired = _expired(second, day, validity)
     funds = np.asarray(table.column("settlement_funds_cad").to_numpy(zero_copy_only=False), dtype=np.float64)
     return EligibilityFacts(
         has_work_history=lengths > 0,
@@ -111,6 +118,9 @@ def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityF
         settlement_funds=funds,
         family_size=_integers(table, "family_size", 1),
         language_expired=expired,
+        french_expired=(language.is_french(first.tests) & expired) | (language.is_french(second.tests) & second_expired),
+        english_expired=(language.is_english(first.tests) & expired)
+        | (language.is_english(second.tests) & second_expired),
         spouse_accompanying=read.columns.spouse_accompanying,
         jobs=_jobs(table),
     )

@@ -56,6 +56,9 @@ class EligibilityFacts:
     settlement_funds: NDArray[np.float64]  # NaN: not declared
     family_size: Numbers
     language_expired: Flags  # the first-language result is too old on the day
+    # The French (English) result, in whichever slot, is too old on the day: it counts for nothing.
+    french_expired: Flags
+    english_expired: Flags
     spouse_accompanying: Flags
     jobs: Jobs
 
@@ -146,6 +149,8 @@ class Assessment:
     categories: dict[str, CategoryAssessment]
     french: Flags | None
     streams: dict[str, StreamAssessment]
+    french_expired: Flags  # the French result is too old on the day (see EligibilityFacts)
+    english_expired: Flags
 
 
 def _lookup(table: NDArray[np.int16], index: Numbers) -> Numbers:
@@ -284,14 +289,17 @@ def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesS
     interest = facts.interested_provinces[:, codes.PROVINCES.index(stream.province)]
     education = everyone if stream.minimum_education is None else factors.education >= stream.minimum_education
     language = everyone.copy()
+    # A result too old on the day counts for nothing (the streams ask for a test under 2 years old).
+    has_english = factors.has_english & ~facts.english_expired
+    has_french = factors.has_french & ~facts.french_expired
     if stream.minimum_clb_any_official is not None:
-        best = np.maximum(np.where(factors.has_english, factors.english.min(axis=1), 0),
-                          np.where(factors.has_french, factors.french.min(axis=1), 0))
+        best = np.maximum(np.where(has_english, factors.english.min(axis=1), 0),
+                          np.where(has_french, factors.french.min(axis=1), 0))
         language &= best >= stream.minimum_clb_any_official
     if stream.minimum_nclc_french is not None:
-        language &= factors.has_french & (factors.french.min(axis=1) >= stream.minimum_nclc_french)
+        language &= has_french & (factors.french.min(axis=1) >= stream.minimum_nclc_french)
     if stream.minimum_clb_english is not None:
-        language &= factors.has_english & (factors.english.min(axis=1) >= stream.minimum_clb_english)
+        language &= has_english & (factors.english.min(axis=1) >= stream.minimum_clb_english)
     jobs = facts.jobs
     programs_rules = rules.programs
     teer = np.where(jobs.noc >= 0, catalogue().teer_by_code[np.clip(jobs.noc, 0, None)], -1)
@@ -366,9 +374,11 @@ def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: Eligibili
                   for category in rules.categories}
     french = None
     if rules.french is not None:
-        french = (factors.has_french & (factors.french.min(axis=1) >= rules.french.minimum_nclc)
+        french = (factors.has_french & ~facts.french_expired
+                  & (factors.french.min(axis=1) >= rules.french.minimum_nclc)
                   & ~facts.language_expired & in_pool)
     by_program = {"fsw": fsw.eligible, "cec": cec.eligible, "fst": fst.eligible}
     streams = {stream.key: _stream(rules, stream, day_rules, factors, facts, by_program, funds)
                for stream in rules.streams}
-    return Assessment(work, funds, fsw, cec, fst, in_pool, categories, french, streams)
+    return Assessment(work, funds, fsw, cec, fst, in_pool, categories, french, streams,
+                      facts.french_expired, facts.english_expired)

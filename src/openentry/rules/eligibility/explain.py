@@ -27,6 +27,7 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
     rules = snapshot.eligibility
     programs = rules.programs
     per_year = programs.hours_per_year
+    validity = snapshot.language.result_validity_years
     lines: list[dict[str, object]] = []
     for row, profile in enumerate(profiles):
         identifier = getattr(profile, "id", None)
@@ -126,6 +127,9 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             reasons = []
             if not factors.has_french[row]:
                 reasons.append(f"no French test result; NCLC {rules.french.minimum_nclc} needed in all four abilities")
+            elif assessment.french_expired[row]:
+                reasons.append(f"the French test result is {validity} years old or more on {snapshot.day.isoformat()}; "
+                               "an expired result counts for nothing")
             elif min(french_levels) < rules.french.minimum_nclc:
                 ability = codes.ABILITIES[french_levels.index(min(french_levels))]
                 reasons.append(f"French NCLC {min(french_levels)} in {ability}; NCLC {rules.french.minimum_nclc} "
@@ -179,7 +183,11 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
                     parts.append(f"French NCLC {stream.minimum_nclc_french} in all four abilities")
                 if stream.minimum_clb_english is not None:
                     parts.append(f"English CLB {stream.minimum_clb_english} in all four abilities")
-                reasons.append("language: " + " and ".join(parts) + " needed")
+                expired = [name for name, flags in (("French", assessment.french_expired),
+                                                     ("English", assessment.english_expired)) if flags[row]]
+                stale = (f" (the {' and '.join(expired)} result is {validity} years old or more and counts for nothing)"
+                         if expired else "")
+                reasons.append("language: " + " and ".join(parts) + " needed" + stale)
             if not result.experience_met[row]:
                 reasons.append(f"work: {stream.experience.years} year ({stream.experience.years * per_year:,} hours) "
                                f"of eligible work within {stream.experience.window_years} years needed; "
