@@ -11,10 +11,14 @@ from openentry.services.eligibility import eligibility_profiles
 
 
 def eligibility(
-    path: Annotated[str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")] = None,
+    path: Annotated[
+        str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")
+    ] = None,
     on: Annotated[str | None, typer.Option("--on", help="Checking date YYYY-MM-DD (default: today)")] = None,
 ) -> None:
-    """Eligibility for FSW, CEC, FST, every category and provincial stream in force; one JSON line per profile."""
+    """
+    Eligibility for FSW, CEC, FST, every category and provincial stream in force; one JSON line per profile.
+    """
     day = parse_day(on)
     given = read_profiles(path)
     results = eligibility_profiles(given.profiles, day, require_id=given.is_batch)

@@ -67,7 +67,9 @@ def _json_lines(text: str) -> list[RawProfile]:
         try:
             profiles.append(RawProfile(json.loads(line)))
         except json.JSONDecodeError as error:
-            profiles.append(RawProfile(None, ProfileError("profile", f"line {number} is not valid JSON: {error.msg}")))
+            profiles.append(
+                RawProfile(None, ProfileError("profile", f"line {number} is not valid JSON: {error.msg}"))
+            )
     return profiles
 
 

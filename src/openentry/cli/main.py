@@ -13,10 +13,10 @@ import typer
 
 from openentry.cli import eligibility as eligibility_commands
 from openentry.cli import scoring as scoring_commands
-from openentry.cli.inputs import EXIT_USAGE, UsageError
 from openentry.cli import synthetic as synthetic_commands
-from openentry.cli.history import history_app
 from openentry.cli.demo import demo as demo_command
+from openentry.cli.history import history_app
+from openentry.cli.inputs import EXIT_USAGE, UsageError
 from openentry.cli.invitation import invitation_app
 from openentry.cli.pool import pool_app
 from openentry.cli.round import round_app

@@ -1,4 +1,5 @@
-"""``openentry score``: CRS scores as JSON Lines, or a Parquet pool to a Parquet file (interfaces.md §2, §5)."""
+"""``openentry score``: CRS scores as JSON Lines, or a Parquet pool to a Parquet file
+(interfaces.md §2, §5)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from openentry.cli.progress import progress_bar
 from openentry.profiles.columnar import TableError, columns_from_table, dictionary_columns, scoring_columns
 from openentry.services.scoring import score_profiles, score_read_table, scored_table_to_arrow
 
-# Rows per chunk of a columnar pool: large enough for fast array formulas, small enough for a live progress bar.
+# Rows per chunk of a columnar pool: large enough for fast array formulas,
+# small enough for a live progress bar.
 PARQUET_CHUNK_ROWS = 250_000
 # Chunks scored at once (the machines this targets have two cores).
 SCORING_THREADS = 2
@@ -33,11 +35,18 @@ SCORING_THREADS = 2
 T = TypeVar("T")
 R = TypeVar("R")
 
+
 def score(
-    path: Annotated[str | None, typer.Argument(help="Profiles: .json, .jsonl, .parquet, or - for standard input")] = None,
+    path: Annotated[
+        str | None, typer.Argument(help="Profiles: .json, .jsonl, .parquet, or - for standard input")
+    ] = None,
     on: Annotated[str | None, typer.Option("--on", help="Scoring date YYYY-MM-DD (default: today)")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Add IRCC's 16 itemised lines and the rules version")] = False,
-    out: Annotated[str | None, typer.Option("--out", help="With a .parquet input: the .parquet file to write")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add IRCC's 16 itemised lines and the rules version")
+    ] = False,
+    out: Annotated[
+        str | None, typer.Option("--out", help="With a .parquet input: the .parquet file to write")
+    ] = None,
 ) -> None:
     """Score profiles with the CRS in force on a date; one JSON line per profile, in input order."""
     day = parse_day(on)
@@ -53,6 +62,7 @@ def score(
     write_json_lines(results)
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)
+
 
 def score_parquet_file(
     path: str, out: str, day: datetime.date, explain: bool, timings: dict[str, float] | None = None
@@ -94,8 +104,10 @@ def score_parquet_file(
     failed = 0
     writer: parquet.ParquetWriter | None = None
     try:
-        with progress_bar("scoring", source.metadata.num_rows) as advance, \
-                ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+        with (
+            progress_bar("scoring", source.metadata.num_rows) as advance,
+            ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool,
+        ):
             for table, errors, validate_seconds, score_seconds in _in_order(
                 pool, score_batch, batches, ahead=SCORING_THREADS
             ):

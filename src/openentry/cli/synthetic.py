@@ -18,7 +18,9 @@ from openentry.profiles.columnar import profiles_from_table
 def synth(
     size: Annotated[int, typer.Option("--size", help="How many profiles")],
     out: Annotated[str, typer.Option("--out", help="Output file: .jsonl or .parquet")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same size and seed give the same profiles")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same size and seed give the same profiles")
+    ] = 0,
     on: Annotated[str | None, typer.Option("--on", help="Pool date YYYY-MM-DD (default: today)")] = None,
 ) -> None:
     """Write a synthetic pool whose CRS distribution follows the latest published pool distribution."""

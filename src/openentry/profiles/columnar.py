@@ -85,9 +85,12 @@ SCHEMA = pa.schema(
 )
 
 # Columns a table must have; the others take the defaults of interfaces.md §1 when absent.
-REQUIRED_COLUMNS = ("marital_status", "education", "first_language_test", *(
-    f"first_language_{ability}" for ability in codes.ABILITIES
-))
+REQUIRED_COLUMNS = (
+    "marital_status",
+    "education",
+    "first_language_test",
+    *(f"first_language_{ability}" for ability in codes.ABILITIES),
+)
 
 _DEFAULTS: dict[str, object] = {
     "spouse_accompanying": False,
@@ -131,8 +134,15 @@ _RANGES: dict[str, tuple[int, int]] = {
 
 # Columns scoring only type-checks (casts to SCHEMA): their values are never read.
 _TYPE_CHECKED_ONLY = frozenset(
-    {"submitted_at", "primary_noc", "provinces_of_interest", "work_history", "relative_in_canada",
-     "work_authorized_in_canada", "settlement_funds_cad"}
+    {
+        "submitted_at",
+        "primary_noc",
+        "provinces_of_interest",
+        "work_history",
+        "relative_in_canada",
+        "work_authorized_in_canada",
+        "settlement_funds_cad",
+    }
 )
 
 # String columns read as codes of a vocabulary.
@@ -143,7 +153,8 @@ def scoring_columns(schema: pa.Schema) -> list[str]:
     """The columns of ``schema`` that :func:`columns_from_table` needs read to give the same
     arrays and errors: all but the type-checked-only ones that already have SCHEMA's type."""
     return [
-        name for name in schema.names
+        name
+        for name in schema.names
         if name not in _TYPE_CHECKED_ONLY or schema.field(name).type != SCHEMA.field(name).type
     ]
 
@@ -158,10 +169,11 @@ class TableError(ValueError):
 
 
 def field_path(column: str) -> str:
-    """The profile field path of a flat column name (``first_language_reading`` -> ``first_language.reading``)."""
+    """The profile field path of a flat column name
+    (``first_language_reading`` -> ``first_language.reading``)."""
     for prefix in LANGUAGE_PREFIXES:
         if column.startswith(prefix + "_"):
-            return f"{prefix}.{column[len(prefix) + 1:]}"
+            return f"{prefix}.{column[len(prefix) + 1 :]}"
     return column
 
 
@@ -222,7 +234,8 @@ def _conform(table: pa.Table) -> pa.Table:
                 arrays.append(column.cast(schema_field.type))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
                 raise TableError(
-                    f"column {schema_field.name} has type {column.type}; expected {schema_field.type} ({error})"
+                    f"column {schema_field.name} has type {column.type}; "
+                    f"expected {schema_field.type} ({error})"
                 ) from None
         else:
             arrays.append(pa.nulls(table.num_rows, type=schema_field.type))
@@ -275,8 +288,12 @@ def _positions(
         return np.asarray(_numpy(found.fill_null(0)), dtype=np.int8), _is_null(found)
     parts = []
     for chunk in values.chunks:
-        known = np.asarray(_numpy(pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)), dtype=np.int8)
-        indices = np.asarray(_numpy(chunk.indices.fill_null(0) if chunk.null_count else chunk.indices), dtype=np.int32)
+        known = np.asarray(
+            _numpy(pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)), dtype=np.int8
+        )
+        indices = np.asarray(
+            _numpy(chunk.indices.fill_null(0) if chunk.null_count else chunk.indices), dtype=np.int32
+        )
         parts.append(np.take(known, indices))
     found_positions = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
     return np.maximum(found_positions, np.int8(0)), (found_positions < 0) | _is_null(values)
@@ -291,7 +308,10 @@ def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _E
         errors.add(
             absent & ~is_null,
             field_path(column),
-            lambda row: f"{values[row].as_py()!r} is not allowed; expected one of {', '.join(repr(v) for v in vocabulary)}",
+            lambda row: (
+                f"{values[row].as_py()!r} is not allowed; "
+                f"expected one of {', '.join(repr(v) for v in vocabulary)}"
+            ),
         )
     return indices
 
@@ -334,7 +354,10 @@ def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> 
     errors.add(
         has_test & ~known,
         f"{prefix}.test",
-        lambda row: f"{tests_column[row].as_py()!r} is not allowed; expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}",
+        lambda row: (
+            f"{tests_column[row].as_py()!r} is not allowed; "
+            f"expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}"
+        ),
     )
     tests = (positions + np.int8(1)) * known  # 0: no (known) test
     scores: NDArray[np.float64] = abilities_array(table.num_rows, np.float64)  # type: ignore[assignment]
@@ -353,7 +376,11 @@ def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> 
             np.nan_to_num(column, copy=False)  # the largest finite numbers, as for any score off the scale
     test_dates = _dates(table, f"{prefix}_test_date")
     tef = tests == codes.LANGUAGE_TESTS.index("tef_canada")
-    errors.add(tef & np.isnat(test_dates), f"{prefix}.test_date", "required for tef_canada (it picks the old or new scale)")
+    errors.add(
+        tef & np.isnat(test_dates),
+        f"{prefix}.test_date",
+        "required for tef_canada (it picks the old or new scale)",
+    )
     return LanguageResults(tests=tests, scores=scores, test_dates=test_dates)
 
 
@@ -374,15 +401,21 @@ def columns_from_table(raw_table: pa.Table) -> ReadTable:
     first = _language(table, "first_language", errors, required=True)
     second = _language(table, "second_language", errors, required=False)
     same_language = (second.tests != 0) & (is_french(second.tests) == is_french(first.tests))
-    errors.add(same_language, "second_language.test", "the second language must be the other official language")
+    errors.add(
+        same_language, "second_language.test", "the second language must be the other official language"
+    )
     canadian_work_years = _integers(table, "canadian_work_years", errors)
     foreign_work_years = _integers(table, "foreign_work_years", errors)
     job_offer = _codes(table, "job_offer", codes.JOB_OFFERS, errors)
     spouse_education = _codes(table, "spouse_education", codes.EDUCATION_LEVELS, errors)
     spouse_language = _language(table, "spouse_language", errors, required=False)
     spouse_canadian_work_years = _integers(table, "spouse_canadian_work_years", errors)
-    for column in ("canadian_study_years", "spouse_canadian_study_years",
-                   "spouse_canadian_work_full_time_years", "family_size"):
+    for column in (
+        "canadian_study_years",
+        "spouse_canadian_study_years",
+        "spouse_canadian_work_full_time_years",
+        "family_size",
+    ):
         _integers(table, column, errors)
     columns = ProfileColumns(
         age=age,
@@ -407,7 +440,6 @@ def columns_from_table(raw_table: pa.Table) -> ReadTable:
     return ReadTable(columns=columns, id_column=table.column("id"), errors=errors.errors)
 
 
-
 def _plain(value: object) -> object:
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
@@ -424,7 +456,14 @@ def profiles_from_table(table: pa.Table) -> Iterator[dict[str, object]]:
             prefix = next((p for p in LANGUAGE_PREFIXES if name.startswith(p + "_")), None)
             if prefix is not None:
                 continue
-            if value is None and name in ("age", "birth_date", "id", "submitted_at", "settlement_funds_cad", "primary_noc"):
+            if value is None and name in (
+                "age",
+                "birth_date",
+                "id",
+                "submitted_at",
+                "settlement_funds_cad",
+                "primary_noc",
+            ):
                 continue
             if name == "work_history" and value is not None:
                 value = [{key: _plain(item) for key, item in job.items()} for job in value]

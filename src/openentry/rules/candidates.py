@@ -148,7 +148,11 @@ def _describe_language(
             ability_code = int(np.flatnonzero(converted.invalid_score[row])[0])
             ability = codes.ABILITIES[ability_code]
             value = results.scores[row, ability_code]
-            result_day = results.test_dates[row] if not np.isnat(results.test_dates[row]) else np.datetime64(scoring_day)
+            result_day = (
+                results.test_dates[row]
+                if not np.isnat(results.test_dates[row])
+                else np.datetime64(scoring_day)
+            )
             table = next(
                 era.table
                 for era in reversed(language_rules.tests[test])
@@ -174,8 +178,11 @@ def _describe_language(
 _PARTNERED = np.array([status in codes.PARTNERED_STATUSES for status in codes.MARITAL_STATUSES])
 
 
-def _either(first: NDArray[np.int8], first_is: Flags, second: NDArray[np.int8], second_is: Flags) -> NDArray[np.int8]:
-    """Levels (n, 4) from the first result where ``first_is``, else from the second where ``second_is``, else 0."""
+def _either(
+    first: NDArray[np.int8], first_is: Flags, second: NDArray[np.int8], second_is: Flags
+) -> NDArray[np.int8]:
+    """Levels (n, 4) from the first result where ``first_is``, else from the second where
+    ``second_is``, else 0."""
     levels: NDArray[np.int8] = first * first_is[:, None] + second * (second_is & ~first_is)[:, None]
     return levels
 
@@ -200,7 +207,8 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
         age[has_birth_date] = computed.astype(np.int16)
         for row in np.flatnonzero(has_birth_date)[computed < 0]:
             problems.errors.setdefault(
-                int(row), ("birth_date", f"{profiles.birth_date[row]} is after the scoring date {day.isoformat()}")
+                int(row),
+                ("birth_date", f"{profiles.birth_date[row]} is after the scoring date {day.isoformat()}"),
             )
     age = np.maximum(age, 0).astype(np.int16)
 

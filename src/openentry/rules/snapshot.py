@@ -80,7 +80,9 @@ def step_table(value: object, where: str) -> Points:
     threshold it gets 0. Callers clip their index to the last position ("or more").
     """
     table = _mapping(value, where)
-    pairs = sorted((_integer(key, f"{where} key"), _integer(points, f"{where}[{key}]")) for key, points in table.items())
+    pairs = sorted(
+        (_integer(key, f"{where} key"), _integer(points, f"{where}[{key}]")) for key, points in table.items()
+    )
     if pairs[0][0] < 0:
         raise ParameterError(f"{where}: thresholds must be 0 or more")
     array = np.zeros(pairs[-1][0] + 1, dtype=np.int16)
@@ -106,7 +108,9 @@ def by_column(value: object, where: str, build: type[object] | None = None) -> M
     table = _mapping(value, where)
     keys = {str(key) for key in table}
     if keys != set(codes.SPOUSE_COLUMNS):
-        raise ParameterError(f"{where}: keys must be exactly {list(codes.SPOUSE_COLUMNS)}, found {sorted(keys)}")
+        raise ParameterError(
+            f"{where}: keys must be exactly {list(codes.SPOUSE_COLUMNS)}, found {sorted(keys)}"
+        )
     return {str(key): item for key, item in table.items()}
 
 
@@ -129,12 +133,15 @@ def _column_keyed_table(value: object, vocabulary: tuple[str, ...], where: str) 
 def _column_scalars(value: object, where: str) -> Points:
     columns = by_column(value, where)
     return _frozen(  # type: ignore[return-value]
-        np.array([_integer(columns[name], f"{where}.{name}") for name in codes.SPOUSE_COLUMNS], dtype=np.int16)
+        np.array(
+            [_integer(columns[name], f"{where}.{name}") for name in codes.SPOUSE_COLUMNS], dtype=np.int16
+        )
     )
 
 
 def _tier_grid(value: object, tiers: tuple[str, ...], columns: tuple[str, ...], where: str) -> Points:
-    """A grid {tier: {column: points}} as a (tier code, column code) array; tier and column 0 are 'none' = 0."""
+    """A grid {tier: {column: points}} as a (tier code, column code) array;
+    tier and column 0 are 'none' = 0."""
     table = _mapping(value, where)
     expected = set(tiers[1:])
     if {str(key) for key in table} != expected:
@@ -348,8 +355,10 @@ def _language_table(value: object, where: str) -> LanguageTable:
         if not (minimum < maximum and step > 0):
             raise ParameterError(f"{where}.scale.{ability}: needs minimum < maximum and a positive step")
         steps = _mapping(levels.get(ability), f"{where}.levels.{ability}")
-        pairs = sorted((_number(score, f"{where}.levels.{ability} key"), _integer(level, f"{where}.levels.{ability}"))
-                       for score, level in steps.items())
+        pairs = sorted(
+            (_number(score, f"{where}.levels.{ability} key"), _integer(level, f"{where}.levels.{ability}"))
+            for score, level in steps.items()
+        )
         if [level for _, level in pairs] != sorted(level for _, level in pairs):
             raise ParameterError(f"{where}.levels.{ability}: levels must rise with the score")
         if pairs[0][0] < minimum or pairs[-1][0] > maximum:
@@ -411,7 +420,9 @@ def _build_crs(resolver: _Resolver) -> CrsRules:
     )
     tiers = codes.TRANSFERABILITY_EDUCATION_TIERS
     language_thresholds = _thresholds(
-        get("transferability.language_thresholds"), codes.LANGUAGE_COLUMNS, "crs.transferability.language_thresholds"
+        get("transferability.language_thresholds"),
+        codes.LANGUAGE_COLUMNS,
+        "crs.transferability.language_thresholds",
     )
     canadian_work_thresholds = _thresholds(
         get("transferability.canadian_work_thresholds"),
@@ -423,39 +434,61 @@ def _build_crs(resolver: _Resolver) -> CrsRules:
         codes.LANGUAGE_COLUMNS,
         "crs.transferability.certificate_language_thresholds",
     )
-    certificate = _mapping(get("transferability.certificate_with_language"), "crs.transferability.certificate_with_language")
+    certificate = _mapping(
+        get("transferability.certificate_with_language"), "crs.transferability.certificate_with_language"
+    )
     transferability = TransferabilityRules(
         education_tier=_vocabulary_codes(
-            get("transferability.education_tier"), codes.EDUCATION_LEVELS, tiers, "crs.transferability.education_tier"
+            get("transferability.education_tier"),
+            codes.EDUCATION_LEVELS,
+            tiers,
+            "crs.transferability.education_tier",
         ),
         language_thresholds=(language_thresholds[0], language_thresholds[1]),
         canadian_work_thresholds=(canadian_work_thresholds[0], canadian_work_thresholds[1]),
         education_with_language=_tier_grid(
-            get("transferability.education_with_language"), tiers, codes.LANGUAGE_COLUMNS,
+            get("transferability.education_with_language"),
+            tiers,
+            codes.LANGUAGE_COLUMNS,
             "crs.transferability.education_with_language",
         ),
         education_with_canadian_work=_tier_grid(
-            get("transferability.education_with_canadian_work"), tiers, codes.CANADIAN_WORK_COLUMNS,
+            get("transferability.education_with_canadian_work"),
+            tiers,
+            codes.CANADIAN_WORK_COLUMNS,
             "crs.transferability.education_with_canadian_work",
         ),
         education_cap=_integer(get("transferability.education_cap"), "crs.transferability.education_cap"),
         foreign_work_tier=_step_codes(
-            get("transferability.foreign_work_tier"), codes.FOREIGN_WORK_TIERS, "crs.transferability.foreign_work_tier"
+            get("transferability.foreign_work_tier"),
+            codes.FOREIGN_WORK_TIERS,
+            "crs.transferability.foreign_work_tier",
         ),
         foreign_work_with_language=_tier_grid(
-            get("transferability.foreign_work_with_language"), codes.FOREIGN_WORK_TIERS, codes.LANGUAGE_COLUMNS,
+            get("transferability.foreign_work_with_language"),
+            codes.FOREIGN_WORK_TIERS,
+            codes.LANGUAGE_COLUMNS,
             "crs.transferability.foreign_work_with_language",
         ),
         foreign_work_with_canadian_work=_tier_grid(
-            get("transferability.foreign_work_with_canadian_work"), codes.FOREIGN_WORK_TIERS,
-            codes.CANADIAN_WORK_COLUMNS, "crs.transferability.foreign_work_with_canadian_work",
+            get("transferability.foreign_work_with_canadian_work"),
+            codes.FOREIGN_WORK_TIERS,
+            codes.CANADIAN_WORK_COLUMNS,
+            "crs.transferability.foreign_work_with_canadian_work",
         ),
-        foreign_work_cap=_integer(get("transferability.foreign_work_cap"), "crs.transferability.foreign_work_cap"),
+        foreign_work_cap=_integer(
+            get("transferability.foreign_work_cap"), "crs.transferability.foreign_work_cap"
+        ),
         certificate_language_thresholds=(certificate_thresholds[0], certificate_thresholds[1]),
         certificate_with_language=_frozen(  # type: ignore[arg-type]
             np.array(
-                [0] + [_integer(certificate.get(column), f"crs.transferability.certificate_with_language.{column}")
-                       for column in codes.LANGUAGE_COLUMNS],
+                [0]
+                + [
+                    _integer(
+                        certificate.get(column), f"crs.transferability.certificate_with_language.{column}"
+                    )
+                    for column in codes.LANGUAGE_COLUMNS
+                ],
                 dtype=np.int16,
             )
         ),
@@ -476,22 +509,36 @@ def _build_crs(resolver: _Resolver) -> CrsRules:
     french_thresholds = get("additional.french_thresholds")
     if (french_points is None) != (french_thresholds is None):
         raise ParameterError("crs.additional.french_points and french_thresholds must be in force together")
-    french_table = _mapping(french_points, "crs.additional.french_points") if french_points is not None else {}
-    french_levels = _mapping(french_thresholds, "crs.additional.french_thresholds") if french_thresholds is not None else {}
+    french_table = (
+        _mapping(french_points, "crs.additional.french_points") if french_points is not None else {}
+    )
+    french_levels = (
+        _mapping(french_thresholds, "crs.additional.french_thresholds")
+        if french_thresholds is not None
+        else {}
+    )
     canadian_education = get("additional.canadian_education")
     sibling = get("additional.sibling")
     additional = AdditionalRules(
-        provincial_nomination=_integer(get("additional.provincial_nomination"), "crs.additional.provincial_nomination"),
+        provincial_nomination=_integer(
+            get("additional.provincial_nomination"), "crs.additional.provincial_nomination"
+        ),
         arranged_employment=_frozen(arranged_table),  # type: ignore[arg-type]
         french_in_force=french_points is not None,
         french_only=_integer(french_table.get("french_only", 0), "crs.additional.french_points.french_only"),
         bilingual=_integer(french_table.get("bilingual", 0), "crs.additional.french_points.bilingual"),
-        french_nclc=_integer(french_levels.get("french_nclc", 0), "crs.additional.french_thresholds.french_nclc"),
-        english_clb=_integer(french_levels.get("english_clb", 0), "crs.additional.french_thresholds.english_clb"),
+        french_nclc=_integer(
+            french_levels.get("french_nclc", 0), "crs.additional.french_thresholds.french_nclc"
+        ),
+        english_clb=_integer(
+            french_levels.get("english_clb", 0), "crs.additional.french_thresholds.english_clb"
+        ),
         canadian_education=(
             _frozen(np.zeros(len(codes.CANADIAN_EDUCATION_LEVELS), dtype=np.int16))  # type: ignore[arg-type]
             if canadian_education is None
-            else keyed_table(canadian_education, codes.CANADIAN_EDUCATION_LEVELS, "crs.additional.canadian_education")
+            else keyed_table(
+                canadian_education, codes.CANADIAN_EDUCATION_LEVELS, "crs.additional.canadian_education"
+            )
         ),
         sibling=0 if sibling is None else _integer(sibling, "crs.additional.sibling"),
         cap=_integer(get("additional.cap"), "crs.additional.cap"),
@@ -515,7 +562,7 @@ def build_snapshot(tree: ParameterTree, day: datetime.date) -> RulesSnapshot:
         language=language,
         rounds=rounds,
         eligibility=eligibility,
-        used_parameters=frozenset(resolver.used)
+        used_parameters=frozenset(resolver.used),
     )
 
 

@@ -3,8 +3,8 @@
 Builds :class:`EligibilityRules` for a :class:`~openentry.rules.snapshot.RulesSnapshot`. Category
 occupation lists come from ``data/ee_category_nocs.csv`` by the list version that the category's
 parameter file names for the day; a provincial stream is any folder under ``provinces/`` with a
-``requirements`` file (and optionally ``targeted_nocs`` and ``targeted_draw_primary_noc_months``), so another province's stream is a new
-file, not new code.
+``requirements`` file (and optionally ``targeted_nocs`` and ``targeted_draw_primary_noc_months``),
+so another province's stream is a new file, not new code.
 """
 
 from __future__ import annotations
@@ -172,7 +172,9 @@ def _education_code(value: object, where: str) -> int:
 
 def _experience(value: object, where: str) -> ExperienceRule:
     table = _mapping(value, where)
-    return ExperienceRule(_integer(table["years"], f"{where}.years"), _integer(table["window_years"], f"{where}.window_years"))
+    return ExperienceRule(
+        _integer(table["years"], f"{where}.years"), _integer(table["window_years"], f"{where}.window_years")
+    )
 
 
 def _groups(value: object, where: str) -> Membership:
@@ -185,7 +187,9 @@ def _groups(value: object, where: str) -> Membership:
 def _programs(read: Reader) -> ProgramRules:
     education_table = _mapping(read("programs.fsw.grid.education"), "programs.fsw.grid.education")
     if set(education_table) != set(codes.EDUCATION_LEVELS):
-        raise ParameterError(f"programs.fsw.grid.education: keys must be exactly {list(codes.EDUCATION_LEVELS)}")
+        raise ParameterError(
+            f"programs.fsw.grid.education: keys must be exactly {list(codes.EDUCATION_LEVELS)}"
+        )
     second = _mapping(read("programs.fsw.grid.second_language"), "programs.fsw.grid.second_language")
     adaptability_raw = _mapping(read("programs.fsw.grid.adaptability"), "programs.fsw.grid.adaptability")
     adaptability: dict[str, Mapping[str, int] | int] = {}
@@ -199,13 +203,22 @@ def _programs(read: Reader) -> ProgramRules:
     fsw = FswRules(
         experience=_experience(read("programs.fsw.experience"), "programs.fsw.experience"),
         minimum_language=_integer(read("programs.fsw.minimum_language"), "programs.fsw.minimum_language"),
-        minimum_education=_education_code(read("programs.fsw.minimum_education"), "programs.fsw.minimum_education"),
+        minimum_education=_education_code(
+            read("programs.fsw.minimum_education"), "programs.fsw.minimum_education"
+        ),
         pass_mark=_integer(read("programs.fsw.pass_mark"), "programs.fsw.pass_mark"),
-        first_language_points=_step(read("programs.fsw.grid.first_language"), "programs.fsw.grid.first_language"),
-        second_language_minimum=_integer(second["minimum_clb"], "programs.fsw.grid.second_language.minimum_clb"),
+        first_language_points=_step(
+            read("programs.fsw.grid.first_language"), "programs.fsw.grid.first_language"
+        ),
+        second_language_minimum=_integer(
+            second["minimum_clb"], "programs.fsw.grid.second_language.minimum_clb"
+        ),
         second_language_points=_integer(second["points"], "programs.fsw.grid.second_language.points"),
         education_points=np.array(
-            [_integer(education_table[level], f"programs.fsw.grid.education.{level}") for level in codes.EDUCATION_LEVELS],
+            [
+                _integer(education_table[level], f"programs.fsw.grid.education.{level}")
+                for level in codes.EDUCATION_LEVELS
+            ],
             dtype=np.int16,
         ),
         experience_points=_step(read("programs.fsw.grid.experience"), "programs.fsw.grid.experience"),
@@ -221,8 +234,12 @@ def _programs(read: Reader) -> ProgramRules:
     by_size = _mapping(funds["by_family_size"], "programs.proof_of_funds.by_family_size")
     sizes = sorted(int(size) for size in by_size)
     if sizes != list(range(1, len(sizes) + 1)):
-        raise ParameterError("programs.proof_of_funds.by_family_size: sizes must run 1, 2, 3, ... without gaps")
-    funds_table = np.array([0] + [_integer(by_size[str(size)], f"proof_of_funds[{size}]") for size in sizes], dtype=np.int64)
+        raise ParameterError(
+            "programs.proof_of_funds.by_family_size: sizes must run 1, 2, 3, ... without gaps"
+        )
+    funds_table = np.array(
+        [0] + [_integer(by_size[str(size)], f"proof_of_funds[{size}]") for size in sizes], dtype=np.int64
+    )
     return ProgramRules(
         hours_per_year=_integer(read("programs.work.hours_per_year"), "programs.work.hours_per_year"),
         full_time_hours_per_week=_integer(
@@ -232,13 +249,19 @@ def _programs(read: Reader) -> ProgramRules:
             _integer(teer, "programs.work.skilled_teers")
             for teer in list(read("programs.work.skilled_teers"))  # type: ignore[call-overload]
         ),
-        declared_years_window=_integer(read("programs.work.declared_years_window"), "programs.work.declared_years_window"),
+        declared_years_window=_integer(
+            read("programs.work.declared_years_window"), "programs.work.declared_years_window"
+        ),
         fsw=fsw,
         cec_experience=_experience(read("programs.cec.experience"), "programs.cec.experience"),
-        cec_minimum_language={int(teer): _integer(level, "programs.cec.minimum_language") for teer, level in cec_language.items()},
+        cec_minimum_language={
+            int(teer): _integer(level, "programs.cec.minimum_language")
+            for teer, level in cec_language.items()
+        },
         fst_experience=_experience(read("programs.fst.experience"), "programs.fst.experience"),
         fst_minimum_language=tuple(
-            _integer(fst_language[ability], f"programs.fst.minimum_language.{ability}") for ability in codes.ABILITIES
+            _integer(fst_language[ability], f"programs.fst.minimum_language.{ability}")
+            for ability in codes.ABILITIES
         ),
         fst_trades=_groups(read("programs.fst.trades"), "programs.fst.trades"),
         funds_by_family_size=funds_table,
@@ -247,21 +270,25 @@ def _programs(read: Reader) -> ProgramRules:
 
 
 @functools.cache
-def _category_lists() -> dict[tuple[str, str], tuple[str, datetime.date, datetime.date | None, tuple[str, ...]]]:
+def _category_lists() -> dict[
+    tuple[str, str], tuple[str, datetime.date, datetime.date | None, tuple[str, ...]]
+]:
     """(category key, list version) -> (category name, effective from, effective to, NOC codes)."""
     lists: dict[tuple[str, str], tuple[str, datetime.date, datetime.date | None, list[str]]] = {}
     with CATEGORY_LISTS_PATH.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             key = (row["category_key"], row["list_version"])
             end = datetime.date.fromisoformat(row["effective_to"]) if row["effective_to"] else None
-            entry = lists.setdefault(key, (row["category_name"], datetime.date.fromisoformat(row["effective_from"]), end, []))
+            entry = lists.setdefault(
+                key, (row["category_name"], datetime.date.fromisoformat(row["effective_from"]), end, [])
+            )
             entry[3].append(row["noc_code"])
     return {key: (name, start, end, tuple(nocs)) for key, (name, start, end, nocs) in lists.items()}
 
 
-def _categories(read: Reader, parameter_names: tuple[str, ...], day: datetime.date) -> tuple[
-    tuple[OccupationCategory, ...], FrenchCategory | None
-]:
+def _categories(
+    read: Reader, parameter_names: tuple[str, ...], day: datetime.date
+) -> tuple[tuple[OccupationCategory, ...], FrenchCategory | None]:
     occupation: list[OccupationCategory] = []
     french: FrenchCategory | None = None
     for name in parameter_names:
@@ -296,9 +323,15 @@ def _categories(read: Reader, parameter_names: tuple[str, ...], day: datetime.da
                 months=_integer(table["months"], f"{name}.months"),
                 continuous=_flag(table["continuous"], f"{name}.continuous"),
                 window_years=_integer(table["window_years"], f"{name}.window_years"),
-                canadian_experience_only=_flag(table["canadian_experience_only"], f"{name}.canadian_experience_only"),
-                minimum_education=None if minimum_education is None else _education_code(minimum_education, name),
-                job_offer_required=_flag(table.get("job_offer_required", False), f"{name}.job_offer_required"),
+                canadian_experience_only=_flag(
+                    table["canadian_experience_only"], f"{name}.canadian_experience_only"
+                ),
+                minimum_education=None
+                if minimum_education is None
+                else _education_code(minimum_education, name),
+                job_offer_required=_flag(
+                    table.get("job_offer_required", False), f"{name}.job_offer_required"
+                ),
             )
         )
     return tuple(occupation), french
@@ -341,12 +374,16 @@ def _streams(read: Reader, parameter_names: tuple[str, ...]) -> tuple[Provincial
                 name=str(table["name"]),
                 province=province,
                 federal_programs=programs,
-                minimum_education=None if minimum_education is None else _education_code(minimum_education, name),
+                minimum_education=None
+                if minimum_education is None
+                else _education_code(minimum_education, name),
                 minimum_clb_any_official=_optional_integer(table.get("minimum_clb_any_official"), name),
                 minimum_nclc_french=_optional_integer(table.get("minimum_nclc_french"), name),
                 minimum_clb_english=_optional_integer(table.get("minimum_clb_english"), name),
                 experience=_experience(experience, f"{name}.experience"),
-                experience_canadian_only=_flag(experience.get("canadian_only", False), f"{name}.experience.canadian_only"),
+                experience_canadian_only=_flag(
+                    experience.get("canadian_only", False), f"{name}.experience.canadian_only"
+                ),
                 experience_nocs=None if groups is None else _groups(groups, f"{name}.experience.noc_groups"),
                 settlement_funds=_flag(table["settlement_funds"], f"{name}.settlement_funds"),
                 targeted=targeted,
@@ -360,4 +397,6 @@ def build_eligibility(read: Reader, parameter_names: tuple[str, ...], day: datet
     """The eligibility rules in force on ``day``; ``read(name)`` resolves a parameter for the day."""
     names = tuple(sorted(parameter_names))
     categories, french = _categories(read, names, day)
-    return EligibilityRules(programs=_programs(read), categories=categories, french=french, streams=_streams(read, names))
+    return EligibilityRules(
+        programs=_programs(read), categories=categories, french=french, streams=_streams(read, names)
+    )
