@@ -21,13 +21,12 @@ import pyarrow.compute as pc
 from openentry import rules as rules_package
 from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
 from openentry.profiles.schema import Profile
-from openentry.rules import codes
+from openentry.rules import codes, language
 from openentry.rules.candidates import CandidateFactors, derive_factors
 from openentry.rules.eligibility.assess import Assessment, EligibilityFacts, assess
 from openentry.rules.eligibility.explain import decision_lines
 from openentry.rules.eligibility.parameters import FEDERAL_PROGRAMS, FRENCH_CATEGORY
 from openentry.rules.eligibility.work import Jobs
-from openentry.rules import language
 from openentry.rules.language import LanguageResults, whole_years_between
 from openentry.rules.noc import catalogue
 from openentry.services.scoring import RawProfile, validate_profiles
@@ -73,7 +72,8 @@ def _jobs(table: pa.Table) -> Jobs:
 
 
 def _integers(table: pa.Table, name: str, default: int) -> np.ndarray:
-    return np.asarray(pc.fill_null(table.column(name), default).to_numpy(zero_copy_only=False), dtype=np.int64)
+    filled = pc.fill_null(table.column(name), default)
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _expired(results: LanguageResults, day: datetime.date, validity_years: int) -> np.ndarray:
@@ -118,7 +118,8 @@ def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityF
         settlement_funds=funds,
         family_size=_integers(table, "family_size", 1),
         language_expired=expired,
-        french_expired=(language.is_french(first.tests) & expired) | (language.is_french(second.tests) & second_expired),
+        french_expired=(language.is_french(first.tests) & expired)
+        | (language.is_french(second.tests) & second_expired),
         english_expired=(language.is_english(first.tests) & expired)
         | (language.is_english(second.tests) & second_expired),
         spouse_accompanying=read.columns.spouse_accompanying,
@@ -168,7 +169,8 @@ def category_list_version(category: str, on: datetime.date) -> str:
     for occupation in rules.categories:
         if occupation.key == category:
             return occupation.list_version
-    raise ValueError(f"unknown category {category!r} on {on.isoformat()}; allowed: {', '.join(rules.category_keys)}")
+    raise ValueError(f"unknown category {category!r} on {on.isoformat()}; "
+                     f"allowed: {', '.join(rules.category_keys)}")
 
 
 def eligible_mask(table: pa.Table, on: datetime.date, *, program: str | None = None,
@@ -186,16 +188,19 @@ def eligible_mask(table: pa.Table, on: datetime.date, *, program: str | None = N
         raise ValueError(f"unknown program {program!r}; allowed: {', '.join(allowed_programs)}")
     rules = rules_package.at(on).eligibility
     if category is not None and category not in rules.category_keys:
-        raise ValueError(f"unknown category {category!r} on {on.isoformat()}; allowed: {', '.join(rules.category_keys)}")
+        raise ValueError(f"unknown category {category!r} on {on.isoformat()}; "
+                         f"allowed: {', '.join(rules.category_keys)}")
     keys = [item.key for item in rules.streams]
     if stream is not None and stream not in keys:
-        raise ValueError(f"unknown provincial stream {stream!r} on {on.isoformat()}; allowed: {', '.join(keys) or 'none'}")
+        raise ValueError(f"unknown provincial stream {stream!r} on {on.isoformat()}; "
+                         f"allowed: {', '.join(keys) or 'none'}")
     read, _, assessment, errors = assess_table(table, on)
     mask = assessment.in_pool.copy()
     if program == PROVINCIAL_NOMINATION:
         mask &= read.columns.provincial_nomination
     elif program is not None:
-        mask &= {"fsw": assessment.fsw.eligible, "cec": assessment.cec.eligible, "fst": assessment.fst.eligible}[program]
+        mask &= {"fsw": assessment.fsw.eligible, "cec": assessment.cec.eligible,
+                 "fst": assessment.fst.eligible}[program]
     if category == FRENCH_CATEGORY:
         assert assessment.french is not None
         mask &= assessment.french
@@ -260,13 +265,15 @@ def assess_profiles(profiles: Sequence[Profile], on: datetime.date) -> list[Prof
             checked.append(profile)
             checked_rows.append(row)
         else:
-            results[row] = ProfileEligibility({"id": profile.id, "error": {"field": problem[0], "message": problem[1]}}, {})
+            error = {"field": problem[0], "message": problem[1]}
+            results[row] = ProfileEligibility({"id": profile.id, "error": error}, {})
     if checked:
         table = table_from_profiles(checked)
         read, factors, assessment, row_errors = assess_table(table, on)
         lines = decision_lines(rules_package.at(on), read, factors, assessment, row_errors, checked)
         for index, (row, line) in enumerate(zip(checked_rows, lines, strict=True)):
-            hours = {key: float(stream.primary_noc_hours[index]) for key, stream in assessment.streams.items()}
+            hours = {key: float(stream.primary_noc_hours[index])
+                     for key, stream in assessment.streams.items()}
             results[row] = ProfileEligibility(line, hours)
     return [result for result in results if result is not None]
 

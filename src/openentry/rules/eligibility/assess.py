@@ -168,8 +168,10 @@ def work_factors(rules: EligibilityRules, day_rules: RulesSnapshot, factors: Can
     teer = np.where(jobs.noc >= 0, catalogue().teer_by_code[np.clip(jobs.noc, 0, None)], -1)
     skilled = np.isin(teer, programs.skilled_teers)
     declared_hours = hours_in_window(jobs, day, programs.declared_years_window, full_time)
-    canadian = whole_years(total_hours(jobs, declared_hours, skilled & jobs.in_canada, size), programs.hours_per_year)
-    foreign = whole_years(total_hours(jobs, declared_hours, skilled & ~jobs.in_canada, size), programs.hours_per_year)
+    canadian_hours = total_hours(jobs, declared_hours, skilled & jobs.in_canada, size)
+    foreign_hours = total_hours(jobs, declared_hours, skilled & ~jobs.in_canada, size)
+    canadian = whole_years(canadian_hours, programs.hours_per_year)
+    foreign = whole_years(foreign_hours, programs.hours_per_year)
     has_history = facts.has_work_history
     declared_canadian = factors.canadian_work_years.astype(np.int64)
     declared_foreign = factors.foreign_work_years.astype(np.int64)
@@ -201,12 +203,14 @@ def work_factors(rules: EligibilityRules, day_rules: RulesSnapshot, factors: Can
 
 
 def funds_check(rules: EligibilityRules, factors: CandidateFactors, facts: EligibilityFacts) -> FundsCheck:
-    """Proof of funds by family size (crs-and-programs.md §3.5); exempt with work authorization and a job offer."""
+    """Proof of funds by family size (crs-and-programs.md §3.5);
+    exempt with work authorization and a job offer."""
     programs = rules.programs
     table = programs.funds_by_family_size
     largest = table.shape[0] - 1
     size = facts.family_size
-    required = table[np.clip(size, 1, largest)] + np.maximum(size - largest, 0) * programs.funds_each_additional
+    required = (table[np.clip(size, 1, largest)]
+                + np.maximum(size - largest, 0) * programs.funds_each_additional)
     exempt = facts.work_authorized_in_canada & (factors.job_offer != 0)
     met = exempt | (~np.isnan(facts.settlement_funds) & (np.nan_to_num(facts.settlement_funds) >= required))
     return FundsCheck(required=required.astype(np.int64), exempt=exempt, met=met)
@@ -237,12 +241,14 @@ def fsw_grid(rules: EligibilityRules, factors: CandidateFactors, facts: Eligibil
         return value
 
     spouse = facts.spouse_accompanying & factors.with_spouse
-    spouse_language = factors.spouse_language.astype(np.int64).min(axis=1) >= element("spouse_language")["minimum_clb"]
+    spouse_lowest = factors.spouse_language.astype(np.int64).min(axis=1)
+    spouse_language = spouse_lowest >= element("spouse_language")["minimum_clb"]
     adapt = (
         np.where(spouse & spouse_language, element("spouse_language")["points"], 0)
         + np.where(facts.canadian_study_years >= element("canadian_study")["minimum_years"],
                    element("canadian_study")["points"], 0)
-        + np.where(spouse & (facts.spouse_canadian_study_years >= element("spouse_canadian_study")["minimum_years"]),
+        + np.where(spouse & (facts.spouse_canadian_study_years
+                             >= element("spouse_canadian_study")["minimum_years"]),
                    element("spouse_canadian_study")["points"], 0)
         + np.where(work.canadian_skilled_years >= element("canadian_work")["minimum_years"],
                    element("canadian_work")["points"], 0)
@@ -265,7 +271,8 @@ def fsw_grid(rules: EligibilityRules, factors: CandidateFactors, facts: Eligibil
 def _category(rules: EligibilityRules, category: OccupationCategory, day_rules: RulesSnapshot,
               factors: CandidateFactors, facts: EligibilityFacts, in_pool: Flags) -> CategoryAssessment:
     jobs = facts.jobs
-    hours = hours_in_window(jobs, day_rules.day, category.window_years, rules.programs.full_time_hours_per_week)
+    hours = hours_in_window(jobs, day_rules.day, category.window_years,
+                            rules.programs.full_time_hours_per_week)
     listed = category.nocs[np.clip(jobs.noc, 0, None)] & (jobs.noc >= 0)
     if category.canadian_experience_only:
         listed = listed & jobs.in_canada
@@ -274,20 +281,23 @@ def _category(rules: EligibilityRules, category: OccupationCategory, day_rules: 
     experience_met = reaches(best.hours, needed)
     education_met = (np.ones(factors.size, dtype=np.bool_) if category.minimum_education is None
                      else factors.education >= category.minimum_education)
-    offer_met = (factors.job_offer != 0) if category.job_offer_required else np.ones(factors.size, dtype=np.bool_)
+    offer_met = ((factors.job_offer != 0) if category.job_offer_required
+                 else np.ones(factors.size, dtype=np.bool_))
     eligible = experience_met & education_met & offer_met & in_pool
     return CategoryAssessment(best, needed, experience_met, education_met, offer_met, eligible)
 
 
-def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesSnapshot, factors: CandidateFactors,
-            facts: EligibilityFacts, programs: dict[str, Flags], funds: FundsCheck) -> StreamAssessment:
+def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesSnapshot,
+            factors: CandidateFactors, facts: EligibilityFacts, programs: dict[str, Flags],
+            funds: FundsCheck) -> StreamAssessment:
     size = factors.size
     everyone = np.ones(size, dtype=np.bool_)
     programs_met = np.zeros(size, dtype=np.bool_)
     for program in stream.federal_programs:
         programs_met |= programs[program]
     interest = facts.interested_provinces[:, codes.PROVINCES.index(stream.province)]
-    education = everyone if stream.minimum_education is None else factors.education >= stream.minimum_education
+    education = (everyone if stream.minimum_education is None
+                 else factors.education >= stream.minimum_education)
     language = everyone.copy()
     # A result too old on the day counts for nothing (the streams ask for a test under 2 years old).
     has_english = factors.has_english & ~facts.english_expired
@@ -308,17 +318,18 @@ def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesS
         selected = stream.experience_nocs[np.clip(jobs.noc, 0, None)] & (jobs.noc >= 0)
     if stream.experience_canadian_only:
         selected = selected & jobs.in_canada
-    hours = hours_in_window(jobs, day_rules.day, stream.experience.window_years, programs_rules.full_time_hours_per_week)
+    hours = hours_in_window(jobs, day_rules.day, stream.experience.window_years,
+                            programs_rules.full_time_hours_per_week)
     experience_hours = total_hours(jobs, hours, selected, size)
     experience = reaches(experience_hours, stream.experience.years * programs_rules.hours_per_year)
-    funds = funds.met if stream.settlement_funds else everyone
+    funds_met = funds.met if stream.settlement_funds else everyone
     targeted = (stream.targeted.nocs[np.clip(facts.primary_noc, 0, None)] & (facts.primary_noc >= 0)
                 if stream.targeted is not None else np.zeros(size, dtype=np.bool_))
-    eligible = programs_met & interest & education & language & experience & funds
+    eligible = programs_met & interest & education & language & experience & funds_met
     in_primary_noc = (jobs.noc >= 0) & (jobs.noc == facts.primary_noc[jobs.owner])
     primary_noc_hours = total_hours(jobs, hours, in_primary_noc, size)
-    return StreamAssessment(programs_met, interest, education, language, experience_hours, experience, funds,
-                            targeted, eligible, primary_noc_hours)
+    return StreamAssessment(programs_met, interest, education, language, experience_hours, experience,
+                            funds_met, targeted, eligible, primary_noc_hours)
 
 
 def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: EligibilityFacts) -> Assessment:
@@ -353,9 +364,11 @@ def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: Eligibili
     levels = programs.cec_minimum_language
     higher, lower = max(levels.values()), min(levels.values())
     lower_teer_hours = work.cec_hours - work.cec_teer_0_1_hours
-    primary_teer = np.where(facts.primary_noc >= 0, catalogue().teer_by_code[np.clip(facts.primary_noc, 0, None)], -1)
+    primary_teer = np.where(facts.primary_noc >= 0,
+                            catalogue().teer_by_code[np.clip(facts.primary_noc, 0, None)], -1)
+    lower_teers = [teer for teer, level in levels.items() if level == lower]
     lower_allowed = np.where(facts.has_work_history, reaches(lower_teer_hours, cec_needed),
-                             np.isin(primary_teer, [teer for teer, level in levels.items() if level == lower]))
+                             np.isin(primary_teer, lower_teers))
     required_clb = np.where(lower_allowed, lower, higher).astype(np.int64)
     cec_language = (lowest_first >= required_clb) & valid_language
     cec = CecAssessment(cec_experience, required_clb, cec_language, cec_experience & cec_language)

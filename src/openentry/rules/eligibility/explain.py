@@ -22,8 +22,9 @@ def _years(hours: float, hours_per_year: int) -> str:
     return f"{hours:,.0f} hours ({hours / hours_per_year * 12:.1f} months)"
 
 
-def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFactors, assessment: Assessment,
-                   errors: dict[int, tuple[str, str]], profiles: Sequence[object]) -> list[dict[str, object]]:
+def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFactors,
+                   assessment: Assessment, errors: dict[int, tuple[str, str]],
+                   profiles: Sequence[object]) -> list[dict[str, object]]:
     rules = snapshot.eligibility
     programs = rules.programs
     per_year = programs.hours_per_year
@@ -40,10 +41,11 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
         weakest = codes.ABILITIES[first.index(lowest)]
         work = assessment.work
         funds = assessment.funds
+        declared_funds = getattr(profile, "settlement_funds_cad", None)
         funds_reason = (f"settlement funds: CAD {funds.required[row]:,} needed for a family of "
                         f"{getattr(profile, 'family_size', 1)}; "
-                        + ("none declared" if getattr(profile, "settlement_funds_cad", None) is None
-                           else f"CAD {profile.settlement_funds_cad:,.0f} declared")
+                        + ("none declared" if declared_funds is None
+                           else f"CAD {declared_funds:,.0f} declared")
                         + " (exempt only when authorized to work in Canada with a job offer)")
         has_history = bool(getattr(profile, "work_history", []))
 
@@ -56,17 +58,19 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
                       if has_history and best.noc[row] >= 0 else
                       ("no skilled (TEER 0-3) job in the window" if has_history else
                        f"{int(work.skilled_years[row])} years of skilled work declared"))
-            reasons.append(f"work experience: {fsw_rules.experience.years} year ({per_year:,} hours) of continuous "
-                           f"skilled work in one occupation within {fsw_rules.experience.window_years} years needed; "
+            reasons.append(f"work experience: {fsw_rules.experience.years} year ({per_year:,} hours) "
+                           f"of continuous skilled work in one occupation within "
+                           f"{fsw_rules.experience.window_years} years needed; "
                            + detail)
         elif has_history:
             reasons.append(f"qualifying work: {_years(work.fsw_best.hours[row], per_year)} continuous in "
                            f"{_noc(int(work.fsw_best.noc[row]))}")
         if lowest < fsw_rules.minimum_language:
-            reasons.append(f"first official language CLB {lowest} in {weakest}; CLB {fsw_rules.minimum_language} "
-                           "needed in all four abilities")
+            reasons.append(f"first official language CLB {lowest} in {weakest}; "
+                           f"CLB {fsw_rules.minimum_language} needed in all four abilities")
         if lowest >= fsw_rules.minimum_language and not fsw.language_met[row]:
-            reasons.append("first official language result is 2 years old or more on the date; a new test is needed")
+            reasons.append("first official language result is 2 years old or more on the date; "
+                           "a new test is needed")
         if not fsw.education_met[row]:
             reasons.append("education: a secondary or post-secondary credential is needed")
         if not fsw.grid_met[row]:
@@ -76,7 +80,8 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             reasons.append(funds_reason)
         fsw_line: dict[str, object] = {
             "eligible": bool(fsw.eligible[row]),
-            "reasons": reasons if not fsw.eligible[row] else [r for r in reasons if r.startswith("qualifying")]
+            "reasons": reasons if not fsw.eligible[row]
+            else [r for r in reasons if r.startswith("qualifying")]
             + [f"selection factors: {int(fsw.points[row])} points (pass mark {fsw_rules.pass_mark})"],
             "points": int(fsw.points[row]),
             "grid": {name: int(values[row]) for name, values in fsw.grid.items()},
@@ -86,13 +91,14 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
         reasons = []
         cec_years = programs.cec_experience
         if not cec.experience_met[row]:
-            reasons.append(f"Canadian work: {cec_years.years} year ({per_year:,} hours) of skilled work in Canada "
-                           f"within {cec_years.window_years} years needed (not self-employed, not as a full-time "
-                           f"student); "
+            reasons.append(f"Canadian work: {cec_years.years} year ({per_year:,} hours) "
+                           f"of skilled work in Canada within {cec_years.window_years} years needed "
+                           f"(not self-employed, not as a full-time student); "
                            + (f"{_years(work.cec_hours[row], per_year)} counted" if has_history
                               else f"{int(factors.canadian_work_years[row])} years declared"))
         if lowest < cec.required_clb[row]:
-            reasons.append(f"first official language CLB {lowest} in {weakest}; CLB {int(cec.required_clb[row])} "
+            reasons.append(f"first official language CLB {lowest} in {weakest}; "
+                           f"CLB {int(cec.required_clb[row])} "
                            "needed in all four abilities for the TEER of the qualifying work")
         if cec.eligible[row]:
             reasons = [f"qualifying work: {_years(work.cec_hours[row], per_year)} of Canadian skilled work"
@@ -103,8 +109,8 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
         reasons = []
         fst_years = programs.fst_experience
         if not fst.experience_met[row]:
-            reasons.append(f"trade work: {fst_years.years} years ({fst_years.years * per_year:,} hours) in a skilled "
-                           f"trade within {fst_years.window_years} years needed; "
+            reasons.append(f"trade work: {fst_years.years} years ({fst_years.years * per_year:,} hours) "
+                           f"in a skilled trade within {fst_years.window_years} years needed; "
                            + (f"{_years(work.fst_hours[row], per_year)} counted" if has_history
                               else "primary NOC not a skilled trade or too few declared years"))
         if not fst.language_met[row]:
@@ -126,14 +132,15 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             french_levels = [int(level) for level in factors.french[row]]
             reasons = []
             if not factors.has_french[row]:
-                reasons.append(f"no French test result; NCLC {rules.french.minimum_nclc} needed in all four abilities")
+                reasons.append(f"no French test result; NCLC {rules.french.minimum_nclc} "
+                               "needed in all four abilities")
             elif assessment.french_expired[row]:
-                reasons.append(f"the French test result is {validity} years old or more on {snapshot.day.isoformat()}; "
-                               "an expired result counts for nothing")
+                reasons.append(f"the French test result is {validity} years old or more "
+                               f"on {snapshot.day.isoformat()}; an expired result counts for nothing")
             elif min(french_levels) < rules.french.minimum_nclc:
                 ability = codes.ABILITIES[french_levels.index(min(french_levels))]
-                reasons.append(f"French NCLC {min(french_levels)} in {ability}; NCLC {rules.french.minimum_nclc} "
-                               "needed in all four abilities")
+                reasons.append(f"French NCLC {min(french_levels)} in {ability}; "
+                               f"NCLC {rules.french.minimum_nclc} needed in all four abilities")
             if not assessment.in_pool[row]:
                 reasons.append(not_in_pool)
             if assessment.french[row]:
@@ -150,8 +157,9 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             if not result.experience_met[row]:
                 found = (f"best is {_years(result.best.hours[row], per_year)} in {_noc(best_noc)}"
                          if best_noc >= 0 else "no work in a listed occupation in the window")
-                reasons.append(f"{category.months} months ({result.needed_hours:,.0f} hours) of {kind}work{place} in "
-                               f"one occupation of the list '{category.list_version}' within {category.window_years} "
+                reasons.append(f"{category.months} months ({result.needed_hours:,.0f} hours) "
+                               f"of {kind}work{place} in one occupation of the list "
+                               f"'{category.list_version}' within {category.window_years} "
                                f"years needed; {found}")
             if not result.education_met[row]:
                 reasons.append("education: a two-year post-secondary credential or higher is needed")
@@ -160,46 +168,51 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             if not assessment.in_pool[row]:
                 reasons.append(not_in_pool)
             if result.eligible[row]:
-                reasons = [f"{_years(result.best.hours[row], per_year)} of {kind}work{place} in {_noc(best_noc)}, "
-                           f"on the list '{category.list_version}'"]
+                reasons = [f"{_years(result.best.hours[row], per_year)} of {kind}work{place} "
+                           f"in {_noc(best_noc)}, on the list '{category.list_version}'"]
             categories[category.key] = {"eligible": bool(result.eligible[row]), "reasons": reasons,
                                         "list_version": category.list_version}
 
         provincial: dict[str, object] = {}
         for stream in rules.streams:
-            result = assessment.streams[stream.key]
+            stream_result = assessment.streams[stream.key]
             reasons = []
-            if not result.programs_met[row]:
-                reasons.append(f"must be eligible for {' or '.join(p.upper() for p in stream.federal_programs)}")
-            if not result.interest_met[row]:
+            if not stream_result.programs_met[row]:
+                federal = " or ".join(p.upper() for p in stream.federal_programs)
+                reasons.append(f"must be eligible for {federal}")
+            if not stream_result.interest_met[row]:
                 reasons.append(f"the profile must show interest in {stream.province} or all provinces")
-            if not result.education_met[row] and stream.minimum_education is not None:
-                reasons.append(f"education: {codes.EDUCATION_LEVELS[stream.minimum_education]} or higher needed")
-            if not result.language_met[row]:
+            if not stream_result.education_met[row] and stream.minimum_education is not None:
+                level = codes.EDUCATION_LEVELS[stream.minimum_education]
+                reasons.append(f"education: {level} or higher needed")
+            if not stream_result.language_met[row]:
                 parts = []
                 if stream.minimum_clb_any_official is not None:
-                    parts.append(f"CLB {stream.minimum_clb_any_official} in all four abilities of English or French")
+                    parts.append(f"CLB {stream.minimum_clb_any_official} "
+                                 "in all four abilities of English or French")
                 if stream.minimum_nclc_french is not None:
                     parts.append(f"French NCLC {stream.minimum_nclc_french} in all four abilities")
                 if stream.minimum_clb_english is not None:
                     parts.append(f"English CLB {stream.minimum_clb_english} in all four abilities")
                 expired = [name for name, flags in (("French", assessment.french_expired),
                                                      ("English", assessment.english_expired)) if flags[row]]
-                stale = (f" (the {' and '.join(expired)} result is {validity} years old or more and counts for nothing)"
+                stale = (f" (the {' and '.join(expired)} result is {validity} years old or more "
+                         "and counts for nothing)"
                          if expired else "")
                 reasons.append("language: " + " and ".join(parts) + " needed" + stale)
-            if not result.experience_met[row]:
-                reasons.append(f"work: {stream.experience.years} year ({stream.experience.years * per_year:,} hours) "
+            if not stream_result.experience_met[row]:
+                stream_hours = stream.experience.years * per_year
+                reasons.append(f"work: {stream.experience.years} year ({stream_hours:,} hours) "
                                f"of eligible work within {stream.experience.window_years} years needed; "
-                               f"{_years(result.experience_hours[row], per_year)} counted")
-            if not result.funds_met[row]:
+                               f"{_years(stream_result.experience_hours[row], per_year)} counted")
+            if not stream_result.funds_met[row]:
                 reasons.append(funds_reason)
-            if result.eligible[row]:
+            if stream_result.eligible[row]:
                 reasons = [f"meets the {stream.name} requirements"]
-            line: dict[str, object] = {"eligible": bool(result.eligible[row]), "reasons": reasons}
+            line: dict[str, object] = {"eligible": bool(stream_result.eligible[row]), "reasons": reasons}
             if stream.targeted is not None:
                 line["targeted_list"] = {"list": stream.targeted.label,
-                                         "primary_noc_matches": bool(result.targeted_match[row])}
+                                         "primary_noc_matches": bool(stream_result.targeted_match[row])}
             provincial[stream.key] = line
 
         output: dict[str, object] = {
@@ -207,16 +220,18 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             "programs": {"fsw": fsw_line, "cec": cec_line, "fst": fst_line},
             "categories": categories,
             "provincial": provincial,
-            "factors": {"age": int(factors.age[row]), "canadian_work_years": int(work.canadian_skilled_years[row]),
+            "factors": {"age": int(factors.age[row]),
+                        "canadian_work_years": int(work.canadian_skilled_years[row]),
                         "foreign_work_years": int(work.foreign_skilled_years[row])},
             "on": snapshot.day.isoformat(),
         }
         if work.declared_disagrees[row]:
             output["warnings"] = [
-                f"declared canadian_work_years {getattr(profile, 'canadian_work_years', 0)} and foreign_work_years "
-                f"{getattr(profile, 'foreign_work_years', 0)} disagree with the work history "
-                f"({int(work.canadian_skilled_years[row])} and {int(work.foreign_skilled_years[row])} whole years of "
-                f"skilled work in the last {programs.declared_years_window} years); the work history is used"
+                f"declared canadian_work_years {getattr(profile, 'canadian_work_years', 0)} "
+                f"and foreign_work_years {getattr(profile, 'foreign_work_years', 0)} "
+                f"disagree with the work history ({int(work.canadian_skilled_years[row])} "
+                f"and {int(work.foreign_skilled_years[row])} whole years of skilled work "
+                f"in the last {programs.declared_years_window} years); the work history is used"
             ]
         lines.append(output)
     return lines

@@ -56,9 +56,7 @@ def window_start(day: datetime.date, years: int) -> datetime.date:
     return years_before(day, years) + datetime.timedelta(days=1)
 
 
-def hours_in_window(
-    jobs: Jobs, day: datetime.date, years: int, full_time_hours_per_week: int
-) -> Hours:
+def hours_in_window(jobs: Jobs, day: datetime.date, years: int, full_time_hours_per_week: int) -> Hours:
     """Hours each job counts inside the ``years`` years up to ``day``, weekly hours capped at full time."""
     first = np.datetime64(window_start(day, years), "D")
     last = np.datetime64(day, "D")
@@ -72,7 +70,10 @@ def hours_in_window(
 
 def total_hours(jobs: Jobs, hours: Hours, selected: Flags, size: int) -> Hours:
     """Per candidate: the sum of ``hours`` over selected jobs (part-time adds up)."""
-    sums: Hours = np.bincount(jobs.owner[selected], weights=hours[selected], minlength=size)
+    # With weights, bincount gives float64 (the stubs say intp); asarray states the dtype, no copy.
+    sums = np.asarray(
+        np.bincount(jobs.owner[selected], weights=hours[selected], minlength=size), dtype=np.float64
+    )
     return sums
 
 
@@ -84,7 +85,9 @@ class BestOccupation:
     noc: NDArray[np.int64]
 
 
-def _best_by_group(owner: NDArray[np.int64], noc: NDArray[np.int64], sums: Hours, size: int) -> BestOccupation:
+def _best_by_group(
+    owner: NDArray[np.int64], noc: NDArray[np.int64], sums: Hours, size: int
+) -> BestOccupation:
     order = np.lexsort((sums, owner))
     best_hours = np.zeros(size, dtype=np.float64)
     best_noc = np.full(size, -1, dtype=np.int64)
@@ -112,7 +115,7 @@ def best_single_occupation(
     group_key = owner * CODE_SPACE + noc
     if not continuous:
         keys, inverse = np.unique(group_key, return_inverse=True)
-        sums: Hours = np.bincount(inverse, weights=hours[rows], minlength=keys.size)
+        sums = np.asarray(np.bincount(inverse, weights=hours[rows], minlength=keys.size), dtype=np.float64)
         return _best_by_group(keys // CODE_SPACE, keys % CODE_SPACE, sums, size)
     start = jobs.start[rows].astype(np.int64)
     end = np.where(np.isnat(jobs.end[rows]), np.iinfo(np.int32).max, jobs.end[rows].astype(np.int64))
@@ -126,7 +129,10 @@ def best_single_occupation(
     previous_end = np.r_[np.int64(0), running_end[:-1]] if rows.size else running_end
     new_period = new_group | (start > previous_end + 1)
     period = np.cumsum(new_period) - 1
-    period_hours: Hours = np.bincount(period, weights=job_hours, minlength=int(period.max(initial=-1)) + 1)
+    period_count = int(period.max(initial=-1)) + 1
+    period_hours = np.asarray(
+        np.bincount(period, weights=job_hours, minlength=period_count), dtype=np.float64
+    )
     first_of_period = np.flatnonzero(new_period)
     keys = group_key[first_of_period]
     return _best_by_group(keys // CODE_SPACE, keys % CODE_SPACE, period_hours, size)
@@ -134,7 +140,8 @@ def best_single_occupation(
 
 def whole_years(hours: Hours, hours_per_year: int) -> NDArray[np.int64]:
     """Whole years of experience in ``hours`` (1,560 hours = one year)."""
-    years: NDArray[np.int64] = np.floor(hours / hours_per_year + HOURS_TOLERANCE / hours_per_year).astype(np.int64)
+    exact_years = hours / hours_per_year + HOURS_TOLERANCE / hours_per_year
+    years: NDArray[np.int64] = np.floor(exact_years).astype(np.int64)
     return years
 
 
