@@ -87,15 +87,21 @@ def latest_distribution(on: datetime.date | None = None) -> PublishedDistributio
 def _skilled_nocs() -> NDArray[np.str_]:
     text = resources.files("openentry.data").joinpath("noc2021.csv").read_text(encoding="utf-8")
     skilled_teers = {"0", "1", "2", "3"}
-    return np.array([row["code"] for row in csv.DictReader(text.splitlines()) if row["teer"] in skilled_teers])
+    return np.array(
+        [row["code"] for row in csv.DictReader(text.splitlines()) if row["teer"] in skilled_teers]
+    )
 
 
-def _choice(generator: np.random.Generator, options: tuple[str, ...], weights: tuple[float, ...], size: int) -> NDArray[np.int64]:
+def _choice(
+    generator: np.random.Generator, options: tuple[str, ...], weights: tuple[float, ...], size: int
+) -> NDArray[np.int64]:
     probabilities = np.array(weights, dtype=np.float64)
     return generator.choice(len(options), size=size, p=probabilities / probabilities.sum())
 
 
-def _score_for_level(table: LanguageTable, ability_code: int, levels: NDArray[np.int64]) -> NDArray[np.float64]:
+def _score_for_level(
+    table: LanguageTable, ability_code: int, levels: NDArray[np.int64]
+) -> NDArray[np.float64]:
     """The lowest score of each level on the test's scale (the scale minimum below the table)."""
     scale = table.abilities[ability_code]
     scores = np.full(levels.shape, scale.minimum, dtype=np.float64)
@@ -113,7 +119,9 @@ def _language(
     present: NDArray[np.bool_],
 ) -> dict[str, object]:
     """A language result per row (None where absent): a test of the right language, scores on its scale."""
-    english_tests = ("ielts", "celpip") + (("pte_core",) if rules_package.at(on).language.tests["pte_core"][-1].table else ())
+    english_tests = ("ielts", "celpip") + (
+        ("pte_core",) if rules_package.at(on).language.tests["pte_core"][-1].table else ()
+    )
     english_weights = (0.5, 0.35, 0.15)[: len(english_tests)]
     french_tests = ("tef_canada", "tcf_canada")
     english_choice = np.array(english_tests)[_choice(generator, english_tests, english_weights, size)]
@@ -122,7 +130,8 @@ def _language(
     # Results are valid for two years; keep every test date inside that window.
     age_days = generator.integers(10, 700, size=size)
     test_dates = np.datetime64(on, "D") - age_days.astype("timedelta64[D]")
-    levels = np.clip(np.rint(level_center[:, None] + generator.normal(0, 0.8, size=(size, 4))), 3, 12).astype(np.int64)
+    raw_levels = level_center[:, None] + generator.normal(0, 0.8, size=(size, 4))
+    levels = np.clip(np.rint(raw_levels), 3, 12).astype(np.int64)
     scores = np.zeros((size, 4), dtype=np.float64)
     for test in (*english_tests, *french_tests):
         rows = np.flatnonzero(tests == test)
@@ -140,9 +149,11 @@ def _language(
             if table is None:
                 continue
             for ability_code in range(4):
-                scores[era_rows, ability_code] = _score_for_level(table, ability_code, levels[era_rows, ability_code])
+                scores[era_rows, ability_code] = _score_for_level(
+                    table, ability_code, levels[era_rows, ability_code]
+                )
     return {
-        "test": np.where(present, tests, None),
+        "test": np.where(present, tests, np.array(None, dtype=object)),
         "scores": scores,
         "test_date": np.where(present, test_dates, np.datetime64("NaT")),
         "present": present,
@@ -152,10 +163,14 @@ def _language(
 def _language_arrays(prefix: str, result: dict[str, object]) -> dict[str, pa.Array]:
     present = np.asarray(result["present"], dtype=bool)
     scores = np.asarray(result["scores"])
-    arrays: dict[str, pa.Array] = {f"{prefix}_test": pa.array(list(np.asarray(result["test"])), type=pa.string())}
+    arrays: dict[str, pa.Array] = {
+        f"{prefix}_test": pa.array(list(np.asarray(result["test"])), type=pa.string())
+    }
     for ability_code, ability in enumerate(codes.ABILITIES):
         arrays[f"{prefix}_{ability}"] = pa.array(scores[:, ability_code], mask=~present)
-    arrays[f"{prefix}_test_date"] = pa.array(np.asarray(result["test_date"], dtype="datetime64[D]"), type=pa.date32())
+    arrays[f"{prefix}_test_date"] = pa.array(
+        np.asarray(result["test_date"], dtype="datetime64[D]"), type=pa.date32()
+    )
     return arrays
 
 
@@ -175,9 +190,13 @@ def _work_history(
     day = np.datetime64(on, "D")
     extra_month = np.timedelta64(31, "D")
     canadian_end = day - np.timedelta64(1, "D")
-    canadian_start = canadian_end - (np.ceil(canadian_years * _DAYS_PER_YEAR).astype("timedelta64[D]") + extra_month)
+    canadian_start = canadian_end - (
+        np.ceil(canadian_years * _DAYS_PER_YEAR).astype("timedelta64[D]") + extra_month
+    )
     foreign_end = np.where(canadian_years > 0, canadian_start - np.timedelta64(1, "D"), canadian_end)
-    foreign_start = foreign_end - (np.ceil(foreign_years * _DAYS_PER_YEAR).astype("timedelta64[D]") + extra_month)
+    foreign_start = foreign_end - (
+        np.ceil(foreign_years * _DAYS_PER_YEAR).astype("timedelta64[D]") + extra_month
+    )
     has_canadian = canadian_years > 0
     has_foreign = foreign_years > 0
     counts = has_canadian.astype(np.int32) + has_foreign.astype(np.int32)
@@ -215,14 +234,19 @@ def _provinces(generator: np.random.Generator, size: int) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string()))
 
 
-def random_profiles(generator: np.random.Generator, size: int, on: datetime.date, nocs: NDArray[np.str_]) -> pa.Table:
+def random_profiles(
+    generator: np.random.Generator, size: int, on: datetime.date, nocs: NDArray[np.str_]
+) -> pa.Table:
     """``size`` random, valid profiles on ``on`` (before any fitting to a distribution)."""
     day = np.datetime64(on, "D")
     ages = np.clip(np.rint(generator.gamma(9.0, 3.4, size=size) + 2), 18, 55).astype(np.int64)
-    birth_dates = day - (ages * _DAYS_PER_YEAR + generator.integers(1, 360, size=size)).astype("timedelta64[D]")
+    days_old = ages * _DAYS_PER_YEAR + generator.integers(1, 360, size=size)
+    birth_dates = day - days_old.astype("timedelta64[D]")
     marital = _choice(generator, codes.MARITAL_STATUSES, (0.55, 0.3, 0.08, 0.04, 0.01, 0.01, 0.01), size)
     partnered = np.isin(marital, [1, 2])
-    education = _choice(generator, codes.EDUCATION_LEVELS, (0.02, 0.06, 0.06, 0.12, 0.36, 0.14, 0.21, 0.03), size)
+    education = _choice(
+        generator, codes.EDUCATION_LEVELS, (0.02, 0.06, 0.06, 0.12, 0.36, 0.14, 0.21, 0.03), size
+    )
     french_first = generator.random(size) < 0.12
     level_center = generator.normal(7.8, 1.3, size=size)
     first = _language(generator, on, size, french_first, level_center, np.ones(size, dtype=bool))
@@ -235,7 +259,14 @@ def random_profiles(generator: np.random.Generator, size: int, on: datetime.date
     canadian_years = np.minimum(canadian_years, working_years)
     foreign_years = np.minimum(foreign_years, working_years - canadian_years)
     has_spouse_data = partnered & (generator.random(size) < 0.85)
-    spouse = _language(generator, on, size, generator.random(size) < 0.1, generator.normal(6.5, 1.6, size=size), has_spouse_data)
+    spouse = _language(
+        generator,
+        on,
+        size,
+        generator.random(size) < 0.1,
+        generator.normal(6.5, 1.6, size=size),
+        has_spouse_data,
+    )
     noc_choice = nocs[generator.integers(0, len(nocs), size=size)]
     hours = np.where(generator.random(size) < 0.9, 40.0, 20.0)
     # Part-time work halves the counted hours; keep declared years consistent with the history.
@@ -254,7 +285,9 @@ def random_profiles(generator: np.random.Generator, size: int, on: datetime.date
         "spouse_canadian": pa.array(partnered & (generator.random(size) < 0.05)),
         "education": pa.array(np.array(codes.EDUCATION_LEVELS)[education], type=pa.string()),
         "canadian_education": pa.array(
-            np.array(codes.CANADIAN_EDUCATION_LEVELS)[_choice(generator, codes.CANADIAN_EDUCATION_LEVELS, (0.75, 0.15, 0.1), size)],
+            np.array(codes.CANADIAN_EDUCATION_LEVELS)[
+                _choice(generator, codes.CANADIAN_EDUCATION_LEVELS, (0.75, 0.15, 0.1), size)
+            ],
             type=pa.string(),
         ),
         **_language_arrays("first_language", first),
@@ -262,22 +295,41 @@ def random_profiles(generator: np.random.Generator, size: int, on: datetime.date
         "canadian_work_years": pa.array(canadian_years.astype(np.int16)),
         "foreign_work_years": pa.array(foreign_years.astype(np.int16)),
         "certificate_of_qualification": pa.array(generator.random(size) < 0.03),
-        "job_offer": pa.array(np.array(codes.JOB_OFFERS)[_choice(generator, codes.JOB_OFFERS, (0.93, 0.01, 0.06), size)], type=pa.string()),
+        "job_offer": pa.array(
+            np.array(codes.JOB_OFFERS)[_choice(generator, codes.JOB_OFFERS, (0.93, 0.01, 0.06), size)],
+            type=pa.string(),
+        ),
         "provincial_nomination": pa.array(generator.random(size) < 0.004),
         "sibling_in_canada": pa.array(generator.random(size) < 0.06),
         "spouse_education": pa.array(
-            np.where(partnered, np.array(codes.EDUCATION_LEVELS)[_choice(generator, codes.EDUCATION_LEVELS, (0.05, 0.1, 0.08, 0.12, 0.4, 0.1, 0.13, 0.02), size)], "less_than_secondary"),
+            np.where(
+                partnered,
+                np.array(codes.EDUCATION_LEVELS)[
+                    _choice(
+                        generator, codes.EDUCATION_LEVELS, (0.05, 0.1, 0.08, 0.12, 0.4, 0.1, 0.13, 0.02), size
+                    )
+                ],
+                "less_than_secondary",
+            ),
             type=pa.string(),
         ),
         **_language_arrays("spouse_language", spouse),
-        "spouse_canadian_work_years": pa.array(np.where(partnered, np.minimum(generator.geometric(0.6, size=size) - 1, 5), 0).astype(np.int16)),
+        "spouse_canadian_work_years": pa.array(
+            np.where(partnered, np.minimum(generator.geometric(0.6, size=size) - 1, 5), 0).astype(np.int16)
+        ),
         "primary_noc": pa.array(noc_choice, type=pa.string()),
         "provinces_of_interest": _provinces(generator, size),
         "work_history": _work_history(on, noc_choice, canadian_years, foreign_years, hours),
         "relative_in_canada": pa.array(generator.random(size) < 0.1),
-        "canadian_study_years": pa.array(np.where(generator.random(size) < 0.2, generator.integers(1, 4, size=size), 0).astype(np.int16)),
-        "spouse_canadian_study_years": pa.array(np.where(partnered & (generator.random(size) < 0.1), 2, 0).astype(np.int16)),
-        "spouse_canadian_work_full_time_years": pa.array(np.where(partnered & (generator.random(size) < 0.15), 1, 0).astype(np.int16)),
+        "canadian_study_years": pa.array(
+            np.where(generator.random(size) < 0.2, generator.integers(1, 4, size=size), 0).astype(np.int16)
+        ),
+        "spouse_canadian_study_years": pa.array(
+            np.where(partnered & (generator.random(size) < 0.1), 2, 0).astype(np.int16)
+        ),
+        "spouse_canadian_work_full_time_years": pa.array(
+            np.where(partnered & (generator.random(size) < 0.15), 1, 0).astype(np.int16)
+        ),
         "work_authorized_in_canada": pa.array(canadian_years > 0),
         "settlement_funds_cad": pa.array(np.round(generator.uniform(5_000, 80_000, size=size), 2)),
         "family_size": pa.array(family_size.astype(np.int16)),
@@ -335,10 +387,16 @@ def generate_pool(
                 advance(len(rows))
         if read.errors or problems.errors:
             bad = sorted(set(read.errors) | set(problems.errors))
-            raise AssertionError(f"synthetic profile failed validation: {read.errors or problems.errors}"[:500] + str(bad[:3]))
+            raise AssertionError(
+                f"synthetic profile failed validation: {read.errors or problems.errors}"[:500] + str(bad[:3])
+            )
         kept.append(batch.filter(pa.array(take)))
     else:
-        missing = {BANDS[i][0]: int(wanted[i] - kept_per_band[i]) for i in range(len(BANDS)) if kept_per_band[i] < wanted[i]}
+        missing = {
+            BANDS[i][0]: int(wanted[i] - kept_per_band[i])
+            for i in range(len(BANDS))
+            if kept_per_band[i] < wanted[i]
+        }
         raise RuntimeError(f"could not fill every score band: {missing}")
     pool = pa.concat_tables(kept)
     order = generator.permutation(pool.num_rows)

@@ -44,7 +44,9 @@ EducationLevel = Literal[
     "masters",
     "doctoral",
 ]
-MaritalStatus = Literal["never_married", "married", "common_law", "divorced", "separated", "widowed", "annulled"]
+MaritalStatus = Literal[
+    "never_married", "married", "common_law", "divorced", "separated", "widowed", "annulled"
+]
 CanadianEducation = Literal["none", "one_or_two_year", "three_year_or_longer"]
 JobOffer = Literal["none", "teer0_major_group_00", "other_teer_0_1_2_3"]
 LanguageTest = Literal["ielts", "celpip", "pte_core", "tef_canada", "tcf_canada", "clb", "nclc"]
@@ -86,6 +88,10 @@ class Job(_Strict):
     full_time_student: Flag = False
 
 
+def _every_province() -> list[Province]:
+    return ["ALL"]
+
+
 class Profile(_Strict):
     """One candidate's Express Entry profile."""
 
@@ -110,7 +116,9 @@ class Profile(_Strict):
     spouse_language: LanguageResult | None = None
     spouse_canadian_work_years: WorkYears = 0
     primary_noc: NocCode | None = None
-    provinces_of_interest: Annotated[list[Province], Field(min_length=1)] = Field(default_factory=lambda: ["ALL"])
+    provinces_of_interest: Annotated[list[Province], Field(min_length=1)] = Field(
+        default_factory=_every_province
+    )
     work_history: list[Job] = Field(default_factory=list)
     relative_in_canada: Flag = False
     canadian_study_years: Count = 0
@@ -176,7 +184,9 @@ def _message(error: Any) -> str:
         return f"{given!r} needs a UTC offset, like 2024-01-15T10:22:00Z"
     detail = str(error["msg"])
     detail = detail[0].lower() + detail[1:] if detail else detail
-    return f"{detail} (given {given!r})" if given is not None and not isinstance(given, dict | list) else detail
+    return (
+        f"{detail} (given {given!r})" if given is not None and not isinstance(given, dict | list) else detail
+    )
 
 
 def _cross_field_error(profile: Profile) -> ProfileError | None:
@@ -185,13 +195,16 @@ def _cross_field_error(profile: Profile) -> ProfileError | None:
     for field_name in ("first_language", "second_language", "spouse_language"):
         result: LanguageResult | None = getattr(profile, field_name)
         if result is not None and result.test == "tef_canada" and result.test_date is None:
-            return ProfileError(f"{field_name}.test_date", "required for tef_canada (it picks the old or new scale)")
+            return ProfileError(
+                f"{field_name}.test_date", "required for tef_canada (it picks the old or new scale)"
+            )
     second = profile.second_language
     if second is not None and second.is_french == profile.first_language.is_french:
         language_name = "French" if second.is_french else "English"
         return ProfileError(
             "second_language.test",
-            f"{second.test} is {language_name}, like the first language; the second must be the other official language",
+            f"{second.test} is {language_name}, like the first language; "
+            "the second must be the other official language",
         )
     if "ALL" in profile.provinces_of_interest and len(profile.provinces_of_interest) > 1:
         return ProfileError("provinces_of_interest", '"ALL" stands alone; otherwise list province codes')
