@@ -21,7 +21,12 @@ _SCALES: dict[str, dict[str, tuple[float, float, float]]] = {
     "pte_core": {ability: (10, 90, 1) for ability in codes.ABILITIES},
     "clb": {ability: (0, 12, 1) for ability in codes.ABILITIES},
     "nclc": {ability: (0, 12, 1) for ability in codes.ABILITIES},
-    "tcf_canada": {"reading": (100, 699, 1), "writing": (0, 20, 1), "listening": (100, 699, 1), "speaking": (0, 20, 1)},
+    "tcf_canada": {
+        "reading": (100, 699, 1),
+        "writing": (0, 20, 1),
+        "listening": (100, 699, 1),
+        "speaking": (0, 20, 1),
+    },
 }
 _TEF_OLD = {"reading": (0, 300, 1), "writing": (0, 450, 1), "listening": (0, 360, 1), "speaking": (0, 450, 1)}
 _TEF_NEW = {ability: (0, 699, 1) for ability in codes.ABILITIES}
@@ -29,7 +34,7 @@ _TEF_NEW = {ability: (0, 699, 1) for ability in codes.ABILITIES}
 
 def _score(scale: tuple[float, float, float]) -> st.SearchStrategy[float | int]:
     minimum, maximum, step = scale
-    steps = int(round((maximum - minimum) / step))
+    steps = round((maximum - minimum) / step)
     if step == 1:
         return st.integers(int(minimum), int(maximum))
     return st.integers(0, steps).map(lambda k: minimum + k * step)
@@ -37,7 +42,9 @@ def _score(scale: tuple[float, float, float]) -> st.SearchStrategy[float | int]:
 
 @st.composite
 def language_result(draw: st.DrawFn, on: datetime.date, french: bool | None = None) -> dict[str, object]:
-    tests = list(codes.ENGLISH_TESTS if french is False else codes.FRENCH_TESTS if french else codes.LANGUAGE_TESTS[1:])
+    tests = list(
+        codes.ENGLISH_TESTS if french is False else codes.FRENCH_TESTS if french else codes.LANGUAGE_TESTS[1:]
+    )
     test_date = draw(st.dates(max(FIRST_DAY, on - datetime.timedelta(days=729)), on))
     if test_date < PTE_CORE_FROM and "pte_core" in tests:
         tests.remove("pte_core")
@@ -58,10 +65,20 @@ def language_result(draw: st.DrawFn, on: datetime.date, french: bool | None = No
 def scoring_day(draw: st.DrawFn) -> datetime.date:
     """Days spread over every era, with the effective dates and their eves drawn often."""
     boundaries = [
-        datetime.date(2016, 11, 18), datetime.date(2016, 11, 19), datetime.date(2017, 6, 5), datetime.date(2017, 6, 6),
-        datetime.date(2020, 10, 26), datetime.date(2020, 10, 27), datetime.date(2022, 11, 15), datetime.date(2022, 11, 16),
-        datetime.date(2023, 12, 10), datetime.date(2023, 12, 11), datetime.date(2024, 1, 29), datetime.date(2024, 1, 30),
-        datetime.date(2025, 3, 24), datetime.date(2025, 3, 25),
+        datetime.date(2016, 11, 18),
+        datetime.date(2016, 11, 19),
+        datetime.date(2017, 6, 5),
+        datetime.date(2017, 6, 6),
+        datetime.date(2020, 10, 26),
+        datetime.date(2020, 10, 27),
+        datetime.date(2022, 11, 15),
+        datetime.date(2022, 11, 16),
+        datetime.date(2023, 12, 10),
+        datetime.date(2023, 12, 11),
+        datetime.date(2024, 1, 29),
+        datetime.date(2024, 1, 30),
+        datetime.date(2025, 3, 24),
+        datetime.date(2025, 3, 25),
     ]
     return draw(st.one_of(st.sampled_from(boundaries), st.dates(FIRST_DAY, LAST_DAY)))
 
@@ -104,20 +121,26 @@ def dated_profile(draw: st.DrawFn) -> tuple[datetime.date, dict[str, object]]:
 
 def _seeded_score(generator: random.Random, scale: tuple[float, float, float]) -> float | int:
     minimum, maximum, step = scale
-    steps = int(round((maximum - minimum) / step))
+    steps = round((maximum - minimum) / step)
     value = minimum + generator.randint(0, steps) * step
     return int(value) if step == 1 else value
 
 
-def seeded_language_result(generator: random.Random, on: datetime.date, french: bool | None = None) -> dict[str, object]:
+def seeded_language_result(
+    generator: random.Random, on: datetime.date, french: bool | None = None
+) -> dict[str, object]:
     """As :func:`language_result`, from a seeded random source (reproducible large samples)."""
-    tests = list(codes.ENGLISH_TESTS if french is False else codes.FRENCH_TESTS if french else codes.LANGUAGE_TESTS[1:])
+    tests = list(
+        codes.ENGLISH_TESTS if french is False else codes.FRENCH_TESTS if french else codes.LANGUAGE_TESTS[1:]
+    )
     earliest = max(FIRST_DAY, on - datetime.timedelta(days=729))
     test_date = earliest + datetime.timedelta(days=generator.randint(0, (on - earliest).days))
     if test_date < PTE_CORE_FROM and "pte_core" in tests:
         tests.remove("pte_core")
     test = generator.choice(tests)
-    scales = (_TEF_NEW if test_date >= TEF_NEW_SCALE_FROM else _TEF_OLD) if test == "tef_canada" else _SCALES[test]
+    scales = (
+        (_TEF_NEW if test_date >= TEF_NEW_SCALE_FROM else _TEF_OLD) if test == "tef_canada" else _SCALES[test]
+    )
     result: dict[str, object] = {"test": test}
     for ability in codes.ABILITIES:
         result[ability] = _seeded_score(generator, scales[ability])
@@ -136,7 +159,8 @@ def seeded_case(generator: random.Random) -> tuple[datetime.date, dict[str, obje
         "education": generator.choice(codes.EDUCATION_LEVELS),
         "first_language": first,
         "second_language": seeded_language_result(generator, on, french=not first_is_french)
-        if generator.random() < 0.4 else None,
+        if generator.random() < 0.4
+        else None,
         "spouse_accompanying": generator.random() < 0.6,
         "spouse_canadian": generator.random() < 0.15,
         "canadian_education": generator.choice(codes.CANADIAN_EDUCATION_LEVELS),

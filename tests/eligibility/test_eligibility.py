@@ -29,8 +29,9 @@ def clb(level: int, test_date: str = "2024-01-10") -> dict[str, object]:
 
 
 def profile(**changes: object) -> dict[str, object]:
-    base: dict[str, object] = {"id": "p", "age": 29, "marital_status": "never_married", "education": "bachelors",
-                               "first_language": clb(9), "settlement_funds_cad": 50000.0}
+    base: dict[str, object] = {"id": "p", "age": 29, "marital_status": "never_married",
+                               "education": "bachelors", "first_language": clb(9),
+                               "settlement_funds_cad": 50000.0}
     base.update(changes)
     return base
 
@@ -64,7 +65,8 @@ def test_fsw_with_a_relative_in_canada_reaches_67() -> None:
 def test_first_language_below_clb_7_names_the_ability() -> None:
     language = clb(9)
     language["writing"] = 6
-    line = check(profile(foreign_work_years=1, relative_in_canada=True, first_language=language), D(2024, 11, 20))
+    raw = profile(foreign_work_years=1, relative_in_canada=True, first_language=language)
+    line = check(raw, D(2024, 11, 20))
     fsw = line["programs"]["fsw"]  # type: ignore[index]
     assert fsw["eligible"] is False
     assert "first official language CLB 6 in writing; CLB 7 needed in all four abilities" in fsw["reasons"]
@@ -109,23 +111,26 @@ def test_nurse_seven_continuous_months_healthcare_2024_not_2026() -> None:
     in_2026 = check(raw, D(2026, 3, 1))["categories"]["healthcare"]  # type: ignore[index]
     assert in_2026["eligible"] is False
     assert in_2026["reasons"][0].startswith(
-        "12 months (1,560 hours) of work in one occupation of the list '2026 (draw label \"2026-Version 3\")'")
-    # healthcare eligibility needs the pool: the nurse is in it through FSW? (7 months is not a year) -> CEC/FSW fail
+        "12 months (1,560 hours) of work in one occupation of the list "
+        "'2026 (draw label \"2026-Version 3\")'")
+    # healthcare eligibility needs the pool: the nurse is in it through FSW?
+    # (7 months is not a year) -> CEC/FSW fail
     assert in_2024["reasons"][0].startswith("not eligible") or in_2024["eligible"] is True
 
 
 def test_nurse_in_pool_is_eligible_for_healthcare_on_2024_11_20() -> None:
     raw = profile(canadian_work_years=1,
-                work_history=[{"noc": "31301", "start": "2024-03-20", "end": "2024-10-19", "hours_per_week": 37.5,
-                               "in_canada": True},
-                              {"noc": "21231", "start": "2022-01-01", "end": "2023-02-28", "hours_per_week": 37.5,
-                               "in_canada": True}])
+                work_history=[{"noc": "31301", "start": "2024-03-20", "end": "2024-10-19",
+                               "hours_per_week": 37.5, "in_canada": True},
+                              {"noc": "21231", "start": "2022-01-01", "end": "2023-02-28",
+                               "hours_per_week": 37.5, "in_canada": True}])
     line = check(raw, D(2024, 11, 20))
     assert line["programs"]["cec"]["eligible"] is True  # type: ignore[index]
     healthcare = line["categories"]["healthcare"]  # type: ignore[index]
     assert healthcare["eligible"] is True
     assert healthcare["reasons"] == [
-        "917 hours (7.1 months) of continuous work in NOC 31301 Registered nurses and registered psychiatric nurses, "
+        "917 hours (7.1 months) of continuous work in NOC 31301 "
+        "Registered nurses and registered psychiatric nurses, "
         "on the list '2023-2024 (draw label \"Version 1\")'"]
     assert check(raw, D(2026, 3, 1))["categories"]["healthcare"]["eligible"] is False  # type: ignore[index]
 
@@ -171,7 +176,8 @@ def test_ontario_streams_end_on_2026_06_25_and_hcp_targeted_list_by_date() -> No
 
 
 @pytest.mark.parametrize(("job", "field", "message"), [
-    ({"start": "2024-05-01", "end": "2024-01-01"}, "work_history[0].end", "2024-01-01 is before the start 2024-05-01"),
+    ({"start": "2024-05-01", "end": "2024-01-01"}, "work_history[0].end",
+     "2024-01-01 is before the start 2024-05-01"),
     ({"hours_per_week": 90.0}, "work_history[0].hours_per_week", "90 hours a week is more than 84"),
     ({"noc": "99999"}, "work_history[0].noc", "99999 is not a NOC 2021 unit group"),
     ({"start": "2025-01-01"}, "work_history[0].start", "2025-01-01 is after the checking date 2024-11-20"),
@@ -184,9 +190,11 @@ def test_bad_facts_name_the_job_and_field(job: dict[str, object], field: str, me
 
 
 def test_declared_years_that_disagree_with_the_history_are_reported() -> None:
-    job = {"noc": "21231", "start": "2021-01-01", "end": "2023-12-31", "hours_per_week": 40.0, "in_canada": False}
+    job = {"noc": "21231", "start": "2021-01-01", "end": "2023-12-31", "hours_per_week": 40.0,
+           "in_canada": False}
     line = check(profile(work_history=[job], foreign_work_years=1), D(2024, 11, 20))
-    assert line["warnings"][0].startswith("declared canadian_work_years 0 and foreign_work_years 1 disagree")  # type: ignore[index]
+    warning = line["warnings"][0]  # type: ignore[index]
+    assert warning.startswith("declared canadian_work_years 0 and foreign_work_years 1 disagree")
     assert line["factors"]["foreign_work_years"] == 3  # type: ignore[index]
 
 
@@ -222,7 +230,8 @@ job_strategy = st.fixed_dictionaries({
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(job_strategy, max_size=4), min_size=1, max_size=6))
-def test_vectorised_cec_and_experience_equal_a_per_profile_implementation(histories: list[list[dict]]) -> None:
+def test_vectorised_cec_and_experience_equal_a_per_profile_implementation(
+        histories: list[list[dict]]) -> None:
     on = D(2024, 11, 20)
     profiles = []
     expected = []
@@ -259,12 +268,14 @@ def test_an_expired_french_second_language_counts_for_neither_the_french_categor
     expired = check(raw, D(2025, 6, 2))
     assert expired["categories"]["french"] == {  # type: ignore[index]
         "eligible": False,
-        "reasons": ["the French test result is 2 years old or more on 2025-06-02; an expired result counts for nothing"],
+        "reasons": ["the French test result is 2 years old or more on 2025-06-02; "
+                    "an expired result counts for nothing"],
         "list_version": "Version 1",
     }
     assert expired["provincial"]["on_fssw"] == {  # type: ignore[index]
         "eligible": False,
-        "reasons": ["language: French NCLC 7 in all four abilities and English CLB 6 in all four abilities needed "
+        "reasons": ["language: French NCLC 7 in all four abilities "
+                    "and English CLB 6 in all four abilities needed "
                     "(the French result is 2 years old or more and counts for nothing)"],
     }
     # The English first language is still valid: HCP (CLB 7 in either language) still holds.

@@ -58,6 +58,8 @@ def test_ontario_plot_tells_streams_apart_by_marker_and_hatch() -> None:
     # 2024: HCP 2,104 + 2,281 + 1,240; FSSW 984 + 212; Skilled Trades 2,583 + 1,277 + 1,287 + 1,307.
     years = [label.get_text() for label in counts.get_xticklabels()]
     assert years == ["2018", "2019", "2020", "2021", "2022", "2023", "2024"]
-    heights_2024 = [patch.get_height() for patch in counts.patches if round(patch.get_x() + patch.get_width() / 2) == 6]
+    heights_2024 = [
+        patch.get_height() for patch in counts.patches if round(patch.get_x() + patch.get_width() / 2) == 6
+    ]
     assert heights_2024 == [2104 + 2281 + 1240, 984 + 212, 2583 + 1277 + 1287 + 1307]
     plt.close(figure)

@@ -293,7 +293,8 @@ def test_health_draw_of_2024_03_07_takes_its_crs_range_inclusive() -> None:
     assert (highest["invited"], highest["crs"]) == (True, 421)
     assert (above["invited"], above["crs"]) == (False, 422)
     assert above["reasons"][0] == (
-        "CRS 422 on 2024-03-07 is above the highest score notified, 421, by 1 (Ontario notified CRS 352 to 421)"
+        "CRS 422 on 2024-03-07 is above the highest score notified, 421, by 1 "
+        "(Ontario notified CRS 352 to 421)"
     )
 
 
@@ -325,7 +326,8 @@ def test_profile_window_interest_in_ontario_and_the_occupation_list_are_each_a_r
     )
     assert engineer["invited"] is False
     assert engineer["reasons"][0] == (
-        "primary NOC 21231 is not on the draw's list: NOC 2021 codes starting 3 (list partly inferred, see its source)"
+        "primary NOC 21231 is not on the draw's list: NOC 2021 codes starting 3 "
+        "(list partly inferred, see its source)"
     )
 
 

@@ -7,10 +7,10 @@ import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from openentry.services.scoring import RawProfile, score_profiles
 from tests.reference.crs_reference import reference_score
 from tests.strategies import dated_profile, profile, scoring_day, seeded_case
+
+from openentry.services.scoring import RawProfile, score_profiles
 
 SECTIONS = ("total", "core", "spouse", "transferability", "additional")
 
@@ -30,7 +30,9 @@ def test_one_profile_equals_reference(case: tuple[datetime.date, dict[str, objec
     _assert_equal(on, raw)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(scoring_day(), st.data())
 def test_a_batch_equals_reference_row_by_row(on: datetime.date, data: st.DataObject) -> None:
     """Scoring many profiles at once gives each the score it gets alone."""

@@ -44,11 +44,15 @@ def test_a_value_is_the_newest_not_after_the_day(tmp_path: Path) -> None:
     [
         (GOOD.replace("unit: points\n", ""), "missing keys \\['unit'\\]"),
         (GOOD.replace("  2016-11-19: source B\n", ""), "value of 2016-11-19 has no reference"),
-        (GOOD.replace("  2015-01-01: 600\n  2016-11-19: 200\n", "  2016-11-19: 200\n  2015-01-01: 600\n"),
-         "effective dates must increase"),
+        (
+            GOOD.replace("  2015-01-01: 600\n  2016-11-19: 200\n", "  2016-11-19: 200\n  2015-01-01: 600\n"),
+            "effective dates must increase",
+        ),
         (GOOD + "extra: 1\n", "unknown keys \\['extra'\\]"),
-        (GOOD.replace("  2015-01-01: source A\n", "  2015-01-01: source A\n  2017-01-01: orphan\n"),
-         "references for dates with no value"),
+        (
+            GOOD.replace("  2015-01-01: source A\n", "  2015-01-01: source A\n  2017-01-01: orphan\n"),
+            "references for dates with no value",
+        ),
         (GOOD.replace("values:\n  2015-01-01", "values:\n  2015-13-01"), "not a date"),
     ],
 )
@@ -59,7 +63,7 @@ def test_a_malformed_file_is_refused(tmp_path: Path, text: str, message: str) ->
 
 def test_every_file_starts_on_the_same_first_day(tmp_path: Path) -> None:
     late = GOOD.replace("  2015-01-01: source A\n", "").replace("  2015-01-01: 600\n", "")
-    with pytest.raises(ParameterError, match="crs.late \\(2016-11-19\\)"):
+    with pytest.raises(ParameterError, match=r"crs\.late \(2016-11-19\)"):
         load_tree(_tree(tmp_path, {"crs/offer.yaml": GOOD, "crs/late.yaml": late}))
 
 
