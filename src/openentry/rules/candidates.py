@@ -79,6 +79,12 @@ class CandidateFactors:
     has_french: Flags
     english: NDArray[np.int8]
     has_english: Flags
+    # Results too old on the day (language.convert): the first-language result, and the French or
+    # English result in whichever slot it sits. The scorer still scores them (with a warning);
+    # eligibility counts them for nothing.
+    first_language_expired: Flags
+    french_expired: Flags
+    english_expired: Flags
 
     @property
     def size(self) -> int:
@@ -224,6 +230,8 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
     second_is_english = language.is_english(profiles.second_language.tests)
     french = _either(first, first_is_french, second, second_is_french)
     english = _either(first, first_is_english, second, second_is_english)
+    first_expired = converted["first_language"].expired
+    second_expired = converted["second_language"].expired
 
     factors = CandidateFactors(
         column=column,
@@ -245,5 +253,8 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
         has_french=first_is_french | second_is_french,
         english=english,
         has_english=first_is_english | second_is_english,
+        first_language_expired=first_expired,
+        french_expired=(first_is_french & first_expired) | (second_is_french & second_expired),
+        english_expired=(first_is_english & first_expired) | (second_is_english & second_expired),
     )
     return factors, problems

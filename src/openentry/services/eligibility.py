@@ -21,13 +21,12 @@ import pyarrow.compute as pc
 from openentry import rules as rules_package
 from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
 from openentry.profiles.schema import Profile
-from openentry.rules import codes, language
+from openentry.rules import codes
 from openentry.rules.candidates import CandidateFactors, derive_factors
 from openentry.rules.eligibility.assess import Assessment, EligibilityFacts, assess
 from openentry.rules.eligibility.explain import decision_lines
 from openentry.rules.eligibility.parameters import FEDERAL_PROGRAMS, FRENCH_CATEGORY
 from openentry.rules.eligibility.work import Jobs
-from openentry.rules.language import LanguageResults, whole_years_between
 from openentry.rules.noc import catalogue
 from openentry.services.scoring import RawProfile, validate_profiles
 
@@ -76,14 +75,7 @@ def _integers(table: pa.Table, name: str, default: int) -> np.ndarray:
     return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _expired(results: LanguageResults, day: datetime.date, validity_years: int) -> np.ndarray:
-    """Results whose test date is ``validity_years`` or more before ``day`` (crs-and-programs.md §2)."""
-    dated = (results.tests != 0) & ~np.isnat(results.test_dates)
-    result_days = np.where(dated, results.test_dates, np.datetime64(day, "D"))
-    return np.asarray(dated & (whole_years_between(result_days, day) >= validity_years), dtype=np.bool_)
-
-
-def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityFacts:
+def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
     size = table.num_rows
     provinces = table.column("provinces_of_interest").combine_chunks()
     interested = np.zeros((size, len(codes.PROVINCES)), dtype=np.bool_)
@@ -99,10 +91,6 @@ def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityF
     interested[no_list] = True
     lengths = np.asarray(pc.fill_null(pc.list_value_length(table.column("work_history")), 0)
                          .to_numpy(zero_copy_only=False), dtype=np.int64)
-    first, second = read.columns.first_language, read.columns.second_language
-    validity = rules_package.at(day).language.result_validity_years
-    expired = _expired(first, day, validity)
-    second_expired = _expired(second, day, validity)
     funds = np.asarray(table.column("settlement_funds_cad").to_numpy(zero_copy_only=False), dtype=np.float64)
     return EligibilityFacts(
         has_work_history=lengths > 0,
@@ -117,11 +105,6 @@ def _facts(table: pa.Table, read: ReadTable, day: datetime.date) -> EligibilityF
                                              .to_numpy(zero_copy_only=False), dtype=np.bool_),
         settlement_funds=funds,
         family_size=_integers(table, "family_size", 1),
-        language_expired=expired,
-        french_expired=(language.is_french(first.tests) & expired)
-        | (language.is_french(second.tests) & second_expired),
-        english_expired=(language.is_english(first.tests) & expired)
-        | (language.is_english(second.tests) & second_expired),
         spouse_accompanying=read.columns.spouse_accompanying,
         jobs=_jobs(table),
     )
@@ -134,7 +117,7 @@ def assess_table(table: pa.Table, on: datetime.date) -> tuple[ReadTable, Candida
     conformed = table_from_conformed(table)
     snapshot = rules_package.at(on)
     factors, problems = derive_factors(snapshot, read.columns)
-    facts = _facts(conformed, read, on)
+    facts = _facts(conformed, read)
     errors = dict(read.errors)
     for row, problem in problems.errors.items():
         errors.setdefault(row, problem)

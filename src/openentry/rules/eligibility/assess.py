@@ -55,10 +55,6 @@ class EligibilityFacts:
     work_authorized_in_canada: Flags
     settlement_funds: NDArray[np.float64]  # NaN: not declared
     family_size: Numbers
-    language_expired: Flags  # the first-language result is too old on the day
-    # The French (English) result, in whichever slot, is too old on the day: it counts for nothing.
-    french_expired: Flags
-    english_expired: Flags
     spouse_accompanying: Flags
     jobs: Jobs
 
@@ -149,8 +145,6 @@ class Assessment:
     categories: dict[str, CategoryAssessment]
     french: Flags | None
     streams: dict[str, StreamAssessment]
-    french_expired: Flags  # the French result is too old on the day (see EligibilityFacts)
-    english_expired: Flags
 
 
 def _lookup(table: NDArray[np.int16], index: Numbers) -> Numbers:
@@ -300,8 +294,8 @@ def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesS
                  else factors.education >= stream.minimum_education)
     language = everyone.copy()
     # A result too old on the day counts for nothing (the streams ask for a test under 2 years old).
-    has_english = factors.has_english & ~facts.english_expired
-    has_french = factors.has_french & ~facts.french_expired
+    has_english = factors.has_english & ~factors.english_expired
+    has_french = factors.has_french & ~factors.french_expired
     if stream.minimum_clb_any_official is not None:
         best = np.maximum(np.where(has_english, factors.english.min(axis=1), 0),
                           np.where(has_french, factors.french.min(axis=1), 0))
@@ -339,7 +333,7 @@ def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: Eligibili
     hours_per_year = programs.hours_per_year
     work = work_factors(rules, day_rules, factors, facts)
     funds = funds_check(rules, factors, facts)
-    valid_language = ~facts.language_expired
+    valid_language = ~factors.first_language_expired
     first = factors.first_language.astype(np.int64)
     lowest_first = first.min(axis=1)
 
@@ -387,11 +381,10 @@ def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: Eligibili
                   for category in rules.categories}
     french = None
     if rules.french is not None:
-        french = (factors.has_french & ~facts.french_expired
+        french = (factors.has_french & ~factors.french_expired
                   & (factors.french.min(axis=1) >= rules.french.minimum_nclc)
-                  & ~facts.language_expired & in_pool)
+                  & ~factors.first_language_expired & in_pool)
     by_program = {"fsw": fsw.eligible, "cec": cec.eligible, "fst": fst.eligible}
     streams = {stream.key: _stream(rules, stream, day_rules, factors, facts, by_program, funds)
                for stream in rules.streams}
-    return Assessment(work, funds, fsw, cec, fst, in_pool, categories, french, streams,
-                      facts.french_expired, facts.english_expired)
+    return Assessment(work, funds, fsw, cec, fst, in_pool, categories, french, streams)

@@ -134,7 +134,7 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
             if not factors.has_french[row]:
                 reasons.append(f"no French test result; NCLC {rules.french.minimum_nclc} "
                                "needed in all four abilities")
-            elif assessment.french_expired[row]:
+            elif factors.french_expired[row]:
                 reasons.append(f"the French test result is {validity} years old or more "
                                f"on {snapshot.day.isoformat()}; an expired result counts for nothing")
             elif min(french_levels) < rules.french.minimum_nclc:
@@ -194,8 +194,8 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
                     parts.append(f"French NCLC {stream.minimum_nclc_french} in all four abilities")
                 if stream.minimum_clb_english is not None:
                     parts.append(f"English CLB {stream.minimum_clb_english} in all four abilities")
-                expired = [name for name, flags in (("French", assessment.french_expired),
-                                                     ("English", assessment.english_expired)) if flags[row]]
+                expired = [name for name, flags in (("French", factors.french_expired),
+                                                     ("English", factors.english_expired)) if flags[row]]
                 stale = (f" (the {' and '.join(expired)} result is {validity} years old or more "
                          "and counts for nothing)"
                          if expired else "")
