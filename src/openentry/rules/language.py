@@ -116,6 +116,14 @@ def years_before(end: datetime.date, years: int) -> datetime.date:
         return end.replace(year=end.year - years, day=end.day - 1)
 
 
+def expired_on(test_dates: Days, day: datetime.date, validity_years: int) -> Flags:
+    """Results ``validity_years`` or more old on ``day`` (crs-and-programs.md §2); an undated
+    result (NaT) never expires here."""
+    oldest_valid = np.datetime64(years_before(day, validity_years), "D")
+    flags: Flags = ~np.isnat(test_dates) & (test_dates <= oldest_valid)
+    return flags
+
+
 def _whole_years(start: Days, end: datetime.date) -> NDArray[np.int64]:
     start_years = start.astype("datetime64[Y]")
     years = end.year - (start_years.astype(np.int64) + 1970)
@@ -160,8 +168,7 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
                 levels[:, ability_code][era_rows] = ability_levels
                 invalid[:, ability_code][era_rows] = ability_invalid
     has_result = results.tests != 0
-    oldest_valid = np.datetime64(years_before(scoring_day, rules.result_validity_years), "D")
-    expired = has_result & dated & (result_days <= oldest_valid)
+    expired = has_result & expired_on(results.test_dates, scoring_day, rules.result_validity_years)
     problem = invalid.any(axis=1) | not_accepted
     if problem.any():
         levels[problem] = 0

@@ -37,6 +37,7 @@ from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow, CandidateRow, PoolBatchRow, RoundSequenceRow
 from openentry.profiles.columnar import SCHEMA, TableError, table_from_profiles
 from openentry.profiles.schema import Profile, ProfileError, parse_profile
+from openentry.rules import language
 from openentry.rules import snapshot as rules_package
 from openentry.rules.periods import add_months
 from openentry.rules.snapshot import RulesSnapshot
@@ -434,12 +435,10 @@ def pool_at(session: Session, at: datetime.datetime) -> PoolState:
     )
     test_dates = table.column("first_language_test_date").to_numpy(zero_copy_only=False)
     test_dates = np.asarray(test_dates, dtype="datetime64[D]")
-    language_expires = add_months(test_dates, 12 * rules.language.result_validity_years)
     reasons: dict[str, NDArray[np.bool_]] = {
         "not yet submitted": submitted > moment,
         "pool expiry": add_months(submitted, rules.rounds.pool_duration_months) <= moment,
-        "language result expired": ~np.isnat(language_expires)
-        & (language_expires <= np.datetime64(day, "D")),
+        "language result expired": language.expired_on(test_dates, day, rules.language.result_validity_years),
     }
     for reason, candidate_ids in ledger.removed.items():
         reasons[reason] = _members(ids, candidate_ids)
