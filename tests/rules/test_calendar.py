@@ -7,7 +7,8 @@ import datetime
 import numpy as np
 import pytest
 
-from openentry.rules.language import _whole_years, whole_years_between, years_before
+from openentry.rules.language import _whole_years, whole_years_between
+from openentry.rules.periods import years_before
 
 ENDS = [
     datetime.date(2024, 2, 29),

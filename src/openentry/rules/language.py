@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from openentry.rules import codes
+from openentry.rules.periods import years_before
 from openentry.rules.snapshot import AbilityScale, LanguageRules
 
 Levels = NDArray[np.int8]
@@ -105,15 +106,6 @@ def whole_years_between(start: Days, end: datetime.date) -> NDArray[np.int64]:
     span = np.arange(first, last + np.timedelta64(1, "D"), dtype="datetime64[D]")
     result: NDArray[np.int64] = _whole_years(span, end)[(days - first).astype(np.intp)]
     return result
-
-
-def years_before(end: datetime.date, years: int) -> datetime.date:
-    """The latest day from which ``years`` whole years have passed on ``end`` (see
-    :func:`whole_years_between`): ``end`` that many years earlier, 29 February as 28 February."""
-    try:
-        return end.replace(year=end.year - years)
-    except ValueError:
-        return end.replace(year=end.year - years, day=end.day - 1)
 
 
 def expired_on(test_dates: Days, day: datetime.date, validity_years: int) -> Flags:

@@ -1,8 +1,9 @@
-"""Calendar periods the rules count in: whole months after a moment.
+"""Calendar periods the rules count in: whole months after a moment, whole years before a day.
 
-A profile leaves the pool 12 months after it was submitted (MI 2017-1 s.4(1)); a language result
-is valid for 2 years (crs-and-programs.md §2). Both are counted in calendar months here, so the pool
-and the replay of published rounds agree to the second.
+A profile leaves the pool 12 months after it was submitted (MI 2017-1 s.4(1)), counted in calendar
+months here so that the pool and the replay of published rounds agree to the second. A language
+result is valid for 2 years (crs-and-programs.md §2) and work counts inside windows of years
+(§3): both step back whole years with :func:`years_before`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,15 @@ import datetime
 
 import numpy as np
 from numpy.typing import NDArray
+
+
+def years_before(end: datetime.date, years: int) -> datetime.date:
+    """The latest day from which ``years`` whole years have passed on ``end``: ``end`` that many
+    years earlier, 29 February as 28 February."""
+    try:
+        return end.replace(year=end.year - years)
+    except ValueError:
+        return end.replace(year=end.year - years, day=end.day - 1)
 
 
 def add_months(moments: NDArray[np.datetime64], months: int) -> NDArray[np.datetime64]:

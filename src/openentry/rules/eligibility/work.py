@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from openentry.rules.noc import CODE_SPACE
+from openentry.rules.periods import years_before
 
 Flags = NDArray[np.bool_]
 Hours = NDArray[np.float64]
@@ -41,14 +42,6 @@ class Jobs:
     @property
     def size(self) -> int:
         return int(self.owner.shape[0])
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day ``years`` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=day.day - 1)
 
 
 def window_start(day: datetime.date, years: int) -> datetime.date:
