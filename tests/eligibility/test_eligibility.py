@@ -280,3 +280,21 @@ def test_an_expired_french_second_language_counts_for_neither_the_french_categor
     }
     # The English first language is still valid: HCP (CLB 7 in either language) still holds.
     assert expired["provincial"]["on_hcp"]["eligible"] is True  # type: ignore[index]
+
+
+def test_province_interest_is_read_one_way_for_rounds_and_streams() -> None:
+    import pyarrow as pa
+
+    from openentry.rules import codes
+    from openentry.services.eligibility import interested_provinces
+
+    rows = [parse_profile(profile(id=name)) for name in ("on", "all", "none", "empty")]
+    table = table_from_profiles(rows)
+    chosen = pa.array([["ON"], ["ALL"], None, []], type=pa.list_(pa.string()))
+    column = table.schema.get_field_index("provinces_of_interest")
+    table = table.set_column(column, "provinces_of_interest", chosen)
+    interest = interested_provinces(table)
+    ontario, quebec = codes.PROVINCES.index("ON"), codes.PROVINCES.index("QC")
+    # No choice at all (null or an empty list) means every province, as the default ["ALL"] does.
+    assert interest[:, ontario].tolist() == [True, True, True, True]
+    assert interest[:, quebec].tolist() == [False, True, True, True]

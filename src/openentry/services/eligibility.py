@@ -75,11 +75,11 @@ def _integers(table: pa.Table, name: str, default: int) -> np.ndarray:
     return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
-    size = table.num_rows
+def interested_provinces(table: pa.Table) -> np.ndarray:
+    """(n, len(codes.PROVINCES)) flags: the provinces each profile chose; ``ALL``, or no choice at
+    all (null or an empty list: interfaces.md §1 defaults to ``["ALL"]``), sets every column."""
     provinces = table.column("provinces_of_interest").combine_chunks()
-    interested = np.zeros((size, len(codes.PROVINCES)), dtype=np.bool_)
-    no_list = np.asarray(provinces.is_null().to_numpy(zero_copy_only=False), dtype=np.bool_)
+    interested = np.zeros((table.num_rows, len(codes.PROVINCES)), dtype=np.bool_)
     flat = pc.list_flatten(provinces)
     parents = np.asarray(pc.list_parent_indices(provinces).to_numpy(zero_copy_only=False), dtype=np.int64)
     position = np.asarray(pc.fill_null(pc.index_in(flat, value_set=pa.array(codes.PROVINCES)), -1)
@@ -88,14 +88,19 @@ def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
     known = position >= 0
     interested[parents[known], position[known]] = True
     interested[parents[every]] = True
-    interested[no_list] = True
+    choices = pc.fill_null(pc.list_value_length(provinces), 0).to_numpy(zero_copy_only=False)
+    interested[np.asarray(choices) == 0] = True
+    return interested
+
+
+def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
     lengths = np.asarray(pc.fill_null(pc.list_value_length(table.column("work_history")), 0)
                          .to_numpy(zero_copy_only=False), dtype=np.int64)
     funds = np.asarray(table.column("settlement_funds_cad").to_numpy(zero_copy_only=False), dtype=np.float64)
     return EligibilityFacts(
         has_work_history=lengths > 0,
         primary_noc=_noc_numbers(table.column("primary_noc")),
-        interested_provinces=interested,
+        interested_provinces=interested_provinces(table),
         relative_in_canada=np.asarray(pc.fill_null(table.column("relative_in_canada"), False)
                                       .to_numpy(zero_copy_only=False), dtype=np.bool_),
         canadian_study_years=_integers(table, "canadian_study_years", 0),
@@ -274,5 +279,13 @@ def eligibility_profiles(raw_profiles: Sequence[RawProfile], on: datetime.date,
     return results
 
 
-__all__ = ["ProfileEligibility", "assess_profiles", "category_keys", "category_list_version",
-           "eligibility_profiles", "eligible_mask", "stream_keys"]
+__all__ = [
+    "ProfileEligibility",
+    "assess_profiles",
+    "category_keys",
+    "category_list_version",
+    "eligibility_profiles",
+    "eligible_mask",
+    "interested_provinces",
+    "stream_keys",
+]

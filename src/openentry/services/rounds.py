@@ -21,18 +21,14 @@ from sqlalchemy import Engine, insert, update
 from openentry.db import session_scope
 from openentry.db.models import InvitationRow, RoundRow, RoundSequenceRow
 from openentry.domain import Invitation, Round, RoundSpec, RoundSpecError
+from openentry.rules import codes
+from openentry.services.eligibility import eligible_mask, interested_provinces
 from openentry.services.invitations import expiry_date
 from openentry.services.pool import PoolState, band_counts, lock_pool, pool_at, utc_now
 
 
 def _eligibility(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
     """Program (FSW, CEC, FST) and category rounds ask the eligibility engine."""
-    try:
-        from openentry.services.eligibility import eligible_mask
-    except ImportError:
-        raise RoundSpecError(
-            f"{spec.kind} rounds need the eligibility engine, which is not installed"
-        ) from None
     try:
         if spec.kind == "category":
             mask = eligible_mask(state.table, state.at.date(), category=spec.category)
@@ -42,20 +38,6 @@ def _eligibility(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
         option = "--category" if spec.kind == "category" else "--program"
         raise RoundSpecError(f"{option}: {error}") from None
     return np.asarray(mask, dtype=bool)
-
-
-def _interested_in(table: pa.Table, province: str) -> NDArray[np.bool_]:
-    """Profiles that chose ``province`` or all provinces (no choice means all)."""
-    column = table.column("provinces_of_interest").combine_chunks()
-    values = pc.list_flatten(column)
-    parents = pc.list_parent_indices(column).to_numpy()
-    hit = pc.is_in(values, value_set=pa.array([province, "ALL"])).to_numpy(zero_copy_only=False)
-    interested = np.zeros(table.num_rows, dtype=bool)
-    interested[parents[hit]] = True
-    unset = column.is_null().to_numpy(zero_copy_only=False) | (
-        pc.list_value_length(column).fill_null(0).to_numpy() == 0
-    )
-    return np.asarray(interested | unset, dtype=bool)
 
 
 def qualifies(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
@@ -74,7 +56,7 @@ def qualifies(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
         mask &= state.crs <= spec.crs_max
     if spec.kind == "provincial":
         if spec.province is not None:
-            mask &= _interested_in(state.table, spec.province)
+            mask &= interested_provinces(state.table)[:, codes.PROVINCES.index(spec.province)]
         if spec.nocs:
             nocs = state.table.column("primary_noc")
             mask &= (
