@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 
 from openentry import rules
 from openentry.history.provincial import ProvincialDraw
@@ -92,6 +91,19 @@ class RoundEligibility:
         return f"{self.refusal}: {'; '.join(details)}" if details else self.refusal
 
 
+def _history_as_of(profile: Profile, day: datetime.date) -> Profile:
+    """The profile with the work history it could show on ``day``: jobs begun later dropped, jobs
+    running past ``day`` still ongoing on it."""
+    jobs = [
+        job if job.end is None or job.end <= day else job.model_copy(update={"end": None})
+        for job in profile.work_history
+        if job.start <= day
+    ]
+    return (
+        profile if jobs == list(profile.work_history) else profile.model_copy(update={"work_history": jobs})
+    )
+
+
 def round_eligibility(published: PublishedRound, profiles: Sequence[Profile]) -> RoundEligibility:
     """The round's program, nomination or category condition, checked for every profile as it
     stood on the round's date."""
@@ -118,7 +130,8 @@ def round_eligibility(published: PublishedRound, profiles: Sequence[Profile]) ->
         version = f" ({described.list_version_label} list)" if described.list_version_label else ""
         what = f"the {described.category} category{version}"
         group, key = "categories", described.category or ""
-    lines = [assessed.line for assessed in assess_profiles([_history_as_of(p, on) for p in profiles], on)]
+    as_of = [_history_as_of(profile, on) for profile in profiles]
+    lines = [assessed.line for assessed in assess_profiles(as_of, on)]
     if any(key not in line.get(group, {}) for line in lines if "error" not in line):  # type: ignore[operator]
         return RoundEligibility(
             np.zeros(len(profiles), dtype=bool), f"{what} cannot be checked: not in force on {on.isoformat()}"
@@ -200,19 +213,18 @@ def _decide(
 
 @dataclass(frozen=True)
 class PreparedProfiles:
-    """Profiles validated once (for replaying many rounds): the valid ones as a table and as the
-    scorer's columns (read once, scored on each round's date), and errors."""
+    """Profiles validated once (for replaying many rounds): the valid ones, as profiles and as the
+    scorer's columns (read once, scored on each round's date), and the errors."""
 
     raw: Sequence[RawProfile]
     valid: list[Profile]
     positions: list[int]
-    table: pa.Table | None
+    columns: ReadTable | None  # None when no profile is valid
     errors: dict[int, dict[str, object]]
-    columns: ReadTable | None = None
 
     def scored_on(self, day: datetime.date) -> ScoredTable:
-        assert self.table is not None
-        return score_read_table(self.columns or columns_from_table(self.table), day)
+        assert self.columns is not None
+        return score_read_table(self.columns, day)
 
 
 def prepare_profiles(raw_profiles: Sequence[RawProfile], require_id: bool) -> PreparedProfiles:
@@ -221,9 +233,8 @@ def prepare_profiles(raw_profiles: Sequence[RawProfile], require_id: bool) -> Pr
     for position, problem in problems.items():
         raw_id = raw_profiles[position].raw_id
         errors[position] = {"id": raw_id if isinstance(raw_id, str) else None, "error": problem.as_dict()}
-    table = table_from_profiles(valid) if valid else None
-    columns = columns_from_table(table) if table is not None else None
-    return PreparedProfiles(raw_profiles, valid, positions, table, errors, columns)
+    columns = columns_from_table(table_from_profiles(valid)) if valid else None
+    return PreparedProfiles(raw_profiles, valid, positions, columns, errors)
 
 
 @dataclass(frozen=True)
@@ -238,7 +249,7 @@ class RoundOutcome:
 
 def replay_round(published: PublishedRound, prepared: PreparedProfiles) -> RoundOutcome:
     """Score the valid profiles on the round's date and apply the round's selection rule."""
-    if prepared.table is None:
+    if prepared.columns is None:
         return RoundOutcome([], [], [], {})
     scored = prepared.scored_on(published.date)
     eligibility = round_eligibility(published, prepared.valid)
@@ -543,22 +554,9 @@ class DrawOutcome:
     errors: dict[int, tuple[str, str]]
 
 
-def _history_as_of(profile: Profile, day: datetime.date) -> Profile:
-    """The profile with the work history it could show on ``day``: jobs begun later dropped, jobs
-    running past ``day`` still ongoing on it."""
-    jobs = [
-        job if job.end is None or job.end <= day else job.model_copy(update={"end": None})
-        for job in profile.work_history
-        if job.start <= day
-    ]
-    return (
-        profile if jobs == list(profile.work_history) else profile.model_copy(update={"work_history": jobs})
-    )
-
-
 def replay_draw(draw: ProvincialDraw, prepared: PreparedProfiles) -> DrawOutcome:
     """Score the valid profiles on the draw's date and apply what the draw selected on."""
-    if prepared.table is None:
+    if prepared.columns is None:
         return DrawOutcome({}, {})
     scored = prepared.scored_on(draw.date)
     errors = dict(scored.errors)
