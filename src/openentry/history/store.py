@@ -65,6 +65,15 @@ def _pool_from_row(row: PublishedRoundRow) -> PoolDistribution | None:
     return PoolDistribution(as_of=row.pool_as_of, bands=fine, subtotals=subtotals, total=counts[-1])
 
 
+def _notes_text(notes: tuple[str, ...]) -> str:
+    """Notes are stored one a line in a text column."""
+    return "\n".join(notes)
+
+
+def _notes_from_text(text: str) -> tuple[str, ...]:
+    return tuple(note for note in text.split("\n") if note)
+
+
 def round_from_row(row: PublishedRoundRow) -> PublishedRound:
     return PublishedRound(
         number=row.number,
@@ -78,7 +87,7 @@ def round_from_row(row: PublishedRoundRow) -> PublishedRound:
         programs=row.programs,
         pool=_pool_from_row(row),
         source=row.source,
-        notes=tuple(note for note in row.notes.split("\n") if note),
+        notes=_notes_from_text(row.notes),
     )
 
 
@@ -99,7 +108,7 @@ def _write_round(row: PublishedRoundRow, published: PublishedRound, import_id: i
     row.pool_as_of = published.pool.as_of if published.pool else None
     row.bands = _bands_to_row(published)
     row.source = published.source
-    row.notes = "\n".join(published.notes)
+    row.notes = _notes_text(published.notes)
     row.import_id = import_id
 
 
@@ -178,7 +187,7 @@ def _draw_from_row(row: ProvincialDrawRow, targets: Mapping[str, DrawTargets]) -
         target_noc_count=row.target_noc_count,
         source=row.source,
         source_kind=row.source_kind,
-        notes=tuple(note for note in row.notes.split("\n") if note),
+        notes=_notes_from_text(row.notes),
         # What a draw targeted is the package's own research (data/oinp_draw_targets.csv), not a
         # published field: it is read from the package, so a newer package corrects it everywhere.
         targets=targets.get(row.number),
@@ -198,7 +207,7 @@ def _write_draw(row: ProvincialDrawRow, draw: ProvincialDraw, import_id: int) ->
     row.target_noc_count = draw.target_noc_count
     row.source = draw.source
     row.source_kind = draw.source_kind
-    row.notes = "\n".join(draw.notes)
+    row.notes = _notes_text(draw.notes)
     row.import_id = import_id
 
 
