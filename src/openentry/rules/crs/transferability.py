@@ -46,33 +46,45 @@ def _language_and_canadian_work(rules: TransferabilityRules, candidates: Candida
     return position
 
 
-def education_points(
-    rules: TransferabilityRules, candidates: CandidateFactors, position: Columns
+def _subcapped_points(
+    tiers: Codes,
+    with_language: Points,
+    with_canadian_work: Points,
+    cap: int,
+    row: NDArray[np.integer],
+    position: Columns,
 ) -> Points:
+    """Points of a sub-capped pair: ``row`` picks the candidate's tier (an index into ``tiers``),
+    ``position`` its (language, Canadian work) cell."""
+    grid = _subcapped(tiers, with_language, with_canadian_work, cap)
+    row_length = grid.shape[0] // tiers.shape[0]
+    return take(grid, row.astype(np.int16) * np.int16(row_length) + position)
+
+
+def education_points(rules: TransferabilityRules, candidates: CandidateFactors, position: Columns) -> Points:
     """Education with language plus education with Canadian work, sub-capped."""
-    grid = _subcapped(
+    return _subcapped_points(
         rules.education_tier,
         rules.education_with_language,
         rules.education_with_canadian_work,
         rules.education_cap,
+        candidates.education,
+        position,
     )
-    row_length = grid.shape[0] // rules.education_tier.shape[0]
-    return take(grid, candidates.education.astype(np.int16) * np.int16(row_length) + position)
 
 
 def foreign_work_points(
     rules: TransferabilityRules, candidates: CandidateFactors, position: Columns
 ) -> Points:
     """Foreign work with language plus foreign work with Canadian work, sub-capped."""
-    grid = _subcapped(
+    return _subcapped_points(
         rules.foreign_work_tier,
         rules.foreign_work_with_language,
         rules.foreign_work_with_canadian_work,
         rules.foreign_work_cap,
+        clipped(candidates.foreign_work_years, rules.foreign_work_tier.shape[0]),
+        position,
     )
-    years = clipped(candidates.foreign_work_years, rules.foreign_work_tier.shape[0])
-    row_length = grid.shape[0] // rules.foreign_work_tier.shape[0]
-    return take(grid, years * np.int16(row_length) + position)
 
 
 def certificate_points(rules: TransferabilityRules, candidates: CandidateFactors) -> Points:
