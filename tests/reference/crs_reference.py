@@ -27,10 +27,10 @@ Project decisions applied on top of the specification (interpretations, fixed by
 4. Eras, by effective date (the newest rule not after the scoring date wins):
    arranged employment 600 for any offer from 2015-01-01, 200/50 from 2016-11-19 (reworded, same
    points, 2022-11-16), 0 from 2025-03-25; Canadian education 15/30 from 2016-11-19; master's and
-   doctoral degrees are the top transferability education tier from 2016-11-19 (before: the
-   one-year-or-longer tier); French points 15/30 from 2017-06-06 and 25/50 from 2020-10-27;
-   sibling 15 from 2017-06-06; provincial nomination 600 always. Dates before 2015-01-01 are
-   rejected (no CRS existed).
+   doctoral degrees are the top transferability education tier from launch (the 2016-11-19
+   amendment only clarified it, IRCC's archived notice); French points 15/30 from 2017-06-06 and
+   25/50 from 2020-10-27; sibling 15 from 2017-06-06; provincial nomination 600 always. Dates
+   before 2015-01-01 are rejected (no CRS existed).
 5. Spouse section (with-spouse column only): spouse_education, spouse_language (any test; null
    scores 0), spouse_canadian_work_years capped at 5.
 6. Transferability uses the principal applicant's first official language, lowest of the four
@@ -203,9 +203,9 @@ SPOUSE_CANADIAN_WORK_POINTS: dict[int, int] = {
 # ---------------------------------------------------------------------------------------------
 
 # Education tiers: T0 secondary or less; T1 post-secondary of one year or longer; T2 two or more
-# credentials (one of 3+ years), master's / entry-to-practice professional, doctoral.
-# Before 2016-11-19 master's and doctoral count as T1 (project decision 4); two_or_more is T2 always.
-EDUCATION_TIER_FROM_NOVEMBER_2016: dict[str, int] = {
+# credentials (one of 3+ years), master's / entry-to-practice professional, doctoral. The same on
+# every date (project decision 4: the 2016-11-19 notice clarified the master's and doctoral rows).
+EDUCATION_TIER: dict[str, int] = {
     "less_than_secondary": 0,
     "secondary": 0,
     "one_year_post_secondary": 1,
@@ -214,16 +214,6 @@ EDUCATION_TIER_FROM_NOVEMBER_2016: dict[str, int] = {
     "two_or_more": 2,
     "masters": 2,
     "doctoral": 2,
-}
-EDUCATION_TIER_BEFORE_NOVEMBER_2016: dict[str, int] = {
-    "less_than_secondary": 0,
-    "secondary": 0,
-    "one_year_post_secondary": 1,
-    "two_year_post_secondary": 1,
-    "bachelors": 1,
-    "two_or_more": 2,
-    "masters": 1,
-    "doctoral": 1,
 }
 
 # Education tier -> (CLB 7+ on all four with at least one under CLB 9, CLB 9+ on all four)
@@ -523,10 +513,8 @@ def spouse_canadian_work_points(spouse_canadian_work_years: int) -> int:
 
 
 def transferability_education_tier(education: str, on: datetime.date) -> int:
-    """Section 1.8 education tiers with the 2016-11-19 change of project decision 4."""
-    if on >= NOVEMBER_2016_CHANGES:
-        return EDUCATION_TIER_FROM_NOVEMBER_2016[education]
-    return EDUCATION_TIER_BEFORE_NOVEMBER_2016[education]
+    """Section 1.8 education tiers, the same on every date ``on`` (project decision 4)."""
+    return EDUCATION_TIER[education]
 
 
 def foreign_work_tier(foreign_work_years: int) -> int:

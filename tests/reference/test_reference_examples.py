@@ -183,21 +183,22 @@ def test_era_boundaries(
     assert result["total"] == expected_total
 
 
-# Transferability education tier of master's / doctoral changes on 2016-11-19 (T1 -> T2).
+# Transferability education tier of master's / doctoral: the top tier (T2) on both sides of
+# 2016-11-19 (the amendment of that day only clarified it: IRCC's archived notice).
 # (case id, profile, scoring date, expected transferability.education line, expected total)
 TRANSFERABILITY_ERA_CASES: list[tuple[str, dict[str, Any], str, int, int]] = [
-    # Single, 29, master's, CLB 9 x4: core 110 + 135 + 124 = 369.
-    # day before: T1 with CLB 9+ = 25 -> 394; day of: T2 with CLB 9+ = 50 -> 419
-    ("masters-clb9-2016-11-18", single_bachelor_clb9(education="masters"), "2016-11-18", 25, 394),
+    # Single, 29, master's, CLB 9 x4: core 110 + 135 + 124 = 369; T2 with CLB 9+ = 50 -> 419
+    ("masters-clb9-2015-01-01", single_bachelor_clb9(education="masters"), "2015-01-01", 50, 419),
+    ("masters-clb9-2016-11-18", single_bachelor_clb9(education="masters"), "2016-11-18", 50, 419),
     ("masters-clb9-2016-11-19", single_bachelor_clb9(education="masters"), "2016-11-19", 50, 419),
     # Single, 29, doctoral, CLB 7 x4, 1 year Canadian work: core 110 + 150 + 17x4 (68) + 40 = 368.
-    # day before: T1: 13 (CLB 7-8) + 13 (1 yr Cdn) = 26 -> 394; day of: T2: 25 + 25 = 50 -> 418
+    # T2: 25 (CLB 7-8) + 25 (1 yr Cdn) = 50 -> 418 on both days
     (
         "doctoral-clb7-cdn1-2016-11-18",
         single_bachelor_clb9(education="doctoral", first_language=clb(7), canadian_work_years=1),
         "2016-11-18",
-        26,
-        394,
+        50,
+        418,
     ),
     (
         "doctoral-clb7-cdn1-2016-11-19",
