@@ -298,3 +298,36 @@ def test_province_interest_is_read_one_way_for_rounds_and_streams() -> None:
     # No choice at all (null or an empty list) means every province, as the default ["ALL"] does.
     assert interest[:, ontario].tolist() == [True, True, True, True]
     assert interest[:, quebec].tolist() == [False, True, True, True]
+
+
+def test_a_sibling_in_canada_is_a_relative_for_fsw_adaptability() -> None:
+    """crs-and-programs.md §3.2: a relative 18+ in Canada (a sibling among them) gives 5 adaptability
+    points; example F1 (66 points) then passes, exactly as with relative_in_canada."""
+    line = check(profile(foreign_work_years=1, sibling_in_canada=True), D(2024, 11, 20))
+    fsw = line["programs"]["fsw"]  # type: ignore[index]
+    assert fsw["grid"] == {"language": 24, "education": 21, "experience": 9, "age": 12,
+                           "arranged_employment": 0, "adaptability": 5}
+    assert fsw["points"] == 71
+    assert fsw["eligible"] is True
+    assert fsw["reasons"] == ["adaptability: a sibling in Canada is a relative in Canada "
+                              "(5 points, within the cap of 10)",
+                              "selection factors: 71 points (pass mark 67)"]
+
+
+def test_a_sibling_and_a_relative_in_canada_count_once() -> None:
+    both = check(profile(foreign_work_years=1, sibling_in_canada=True, relative_in_canada=True),
+                 D(2024, 11, 20))
+    fsw = both["programs"]["fsw"]  # type: ignore[index]
+    assert (fsw["grid"]["adaptability"], fsw["points"]) == (5, 71)
+    assert fsw["reasons"] == ["selection factors: 71 points (pass mark 67)"]
+    # With Canadian study (5) the element still adds 5 once: 10, the cap.
+    studied = check(profile(foreign_work_years=1, sibling_in_canada=True, relative_in_canada=True,
+                            canadian_study_years=2), D(2024, 11, 20))
+    assert studied["programs"]["fsw"]["grid"]["adaptability"] == 10  # type: ignore[index]
+
+
+def test_a_sibling_in_canada_puts_a_profile_in_the_pool_through_fsw() -> None:
+    table = table_from_profiles([parse_profile(profile(id=name, foreign_work_years=1, **changes))
+                                 for name, changes in (("none", {}), ("sibling", {"sibling_in_canada": True}),
+                                                       ("relative", {"relative_in_canada": True}))])
+    assert eligible_mask(table, D(2024, 11, 20), program="fsw").tolist() == [False, True, True]

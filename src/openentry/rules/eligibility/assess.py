@@ -210,6 +210,14 @@ def funds_check(rules: EligibilityRules, factors: CandidateFactors, facts: Eligi
     return FundsCheck(required=required.astype(np.int64), exempt=exempt, met=met)
 
 
+def has_relative_in_canada(factors: CandidateFactors, facts: EligibilityFacts) -> Flags:
+    """FSW adaptability "relative in Canada": the applicant or accompanying spouse has a relative
+    18 or older in Canada, a citizen or permanent resident (parent, grandparent, child, grandchild,
+    sibling, aunt or uncle, niece or nephew; crs-and-programs.md §3.2). A sibling in Canada (the
+    CRS's ``sibling_in_canada``) is such a relative; either flag gives the element once."""
+    return facts.relative_in_canada | factors.sibling_in_canada
+
+
 def fsw_grid(rules: EligibilityRules, factors: CandidateFactors, facts: EligibilityFacts,
              work: WorkFactors) -> dict[str, Numbers]:
     """The six selection factors, points each (crs-and-programs.md §3.2)."""
@@ -250,7 +258,7 @@ def fsw_grid(rules: EligibilityRules, factors: CandidateFactors, facts: Eligibil
                              >= element("spouse_canadian_work")["minimum_years"]),
                    element("spouse_canadian_work")["points"], 0)
         + np.where(has_offer, points("arranged_employment"), 0)
-        + np.where(facts.relative_in_canada, points("relative_in_canada"), 0)
+        + np.where(has_relative_in_canada(factors, facts), points("relative_in_canada"), 0)
     )
     return {
         "language": language.astype(np.int64),

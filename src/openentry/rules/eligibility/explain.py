@@ -78,10 +78,14 @@ def decision_lines(snapshot: RulesSnapshot, read: object, factors: CandidateFact
                            f"({fsw_rules.pass_mark - int(fsw.points[row])} short)")
         if not funds.met[row]:
             reasons.append(funds_reason)
+        if factors.sibling_in_canada[row] and not getattr(profile, "relative_in_canada", False):
+            reasons.append(f"adaptability: a sibling in Canada is a relative in Canada "
+                           f"({fsw_rules.adaptability['relative_in_canada']} points, within the cap "
+                           f"of {fsw_rules.adaptability['cap']})")
         fsw_line: dict[str, object] = {
             "eligible": bool(fsw.eligible[row]),
             "reasons": reasons if not fsw.eligible[row]
-            else [r for r in reasons if r.startswith("qualifying")]
+            else [r for r in reasons if r.startswith(("qualifying", "adaptability"))]
             + [f"selection factors: {int(fsw.points[row])} points (pass mark {fsw_rules.pass_mark})"],
             "points": int(fsw.points[row]),
             "grid": {name: int(values[row]) for name, values in fsw.grid.items()},
