@@ -35,13 +35,14 @@ def _pool(tmp_path: Path) -> Path:
 def test_general_round_ties_broken_by_submitted_at_and_invitations_listed(
     cli: CliRunner, tmp_path: Path
 ) -> None:
-    loaded = cli("pool", "load", str(_pool(tmp_path)))
+    loaded = cli("pool", "load", str(_pool(tmp_path)), "--at", "2024-05-01T00:00:00Z")
     assert loaded.returncode == 0, loaded.stderr
     assert json.loads(loaded.stdout) == {
         "loaded": 6,
         "added": 6,
         "updated": 0,
         "source": str(tmp_path / "pool.jsonl"),
+        "effective_at": "2024-05-01T00:00:00Z",
     }
 
     ran = cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--size", "2")
@@ -241,3 +242,26 @@ def test_rounds_without_size_invite_everyone_who_qualifies(cli: CliRunner, tmp_p
     general = json.loads(cli("round", "run", "--at", "2024-06-02T14:00:00Z", "--crs-max", "450").stdout)
     # The four notified still hold NOIs but no ITA: only their provincial rounds exclude them.
     assert (general["invited"], general["cutoff"], general["tiebreak"]) == (2, 412, "2023-12-01T00:00:00Z")
+
+
+def test_a_round_with_no_size_and_no_range_is_a_usage_error_unless_all(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli("pool", "load", str(_pool(tmp_path))).returncode == 0
+    refused = cli("round", "run", "--at", "2024-06-01T14:00:00Z")
+    assert (refused.returncode, refused.stdout, refused.stderr) == (
+        2,
+        "",
+        "openentry: give --size N or a score range (--crs-min, --crs-max); "
+        "--all invites everyone who qualifies\n",
+    )
+    both = cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--all", "--size", "3")
+    assert (both.returncode, both.stderr) == (
+        2,
+        "openentry: --all invites everyone who qualifies; it cannot go with --size 3\n",
+    )
+    everyone = json.loads(cli("round", "run", "--at", "2024-06-01T14:00:00Z", "--all").stdout)
+    assert (everyone["round"], everyone["invited"], everyone["cutoff"], everyone["criteria"]) == (
+        1,
+        6,
+        412,
+        {"kind": "general", "all": True},
+    )

@@ -77,6 +77,7 @@ def test_two_simultaneous_rounds_never_invite_twice_nor_exceed_sizes(
 KILLED_ROUND = textwrap.dedent(
     """
     import datetime, sys, time
+    import openentry.db.pool_repository as repository
     import openentry.services.rounds as rounds
     from openentry.db import open_database
     from openentry.domain import RoundSpec
@@ -85,7 +86,7 @@ KILLED_ROUND = textwrap.dedent(
         print("round row written, invitations next", flush=True)
         time.sleep(600)
 
-    rounds.insert = stalled_insert
+    repository.insert = stalled_insert
     engine = open_database(sys.argv[1])
     at = datetime.datetime(2024, 6, 1, 14, 0, tzinfo=datetime.UTC)
     rounds.run_round(engine, RoundSpec.create(at=at, size=10))

@@ -13,7 +13,9 @@ from tests.pool.conftest import profile, write_jsonl
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow, InvitationRow, RoundRow
 from openentry.domain import RoundSpec
-from openentry.services.invitations import LedgerError, candidate_history, record_nomination, record_outcome
+from openentry.services.invitations import LedgerError, candidate_history, record_outcome
+from openentry.services.nominations import record_nomination
+from openentry.services.ordering import PastChangeError
 from openentry.services.pool import load_pool_file, pool_summary
 from openentry.services.rounds import run_round
 
@@ -23,7 +25,8 @@ def at(text: str) -> datetime.datetime:
 
 
 def invite(engine: Engine, when: str, size: int | None = 1, **criteria: object) -> tuple[list[str], object]:
-    result = run_round(engine, RoundSpec.create(at=at(when), size=size, **criteria))  # type: ignore[arg-type]
+    spec = RoundSpec.create(at=at(when), size=size, everyone=size is None, **criteria)  # type: ignore[arg-type]
+    result = run_round(engine, spec)
     return [invitation.candidate_id for invitation in result.invitations], result
 
 
@@ -60,7 +63,12 @@ def test_outstanding_decline_return_apply(engine: Engine, tmp_path: Path) -> Non
         LedgerError, match=r"is before profile 'a' existed \(submitted 2024-01-10T00:00:00\+00:00\)"
     ):
         record_outcome(engine, "a", "declined", at("2023-12-31T00:00:00Z"))
-    with pytest.raises(LedgerError, match="'a' has no invitation issued at or before 2024-05-31T00:00:00"):
+    # Round 3's pool is history: an outcome dated before it is refused.
+    with pytest.raises(
+        PastChangeError,
+        match=r"^an invitation declined at 2024-05-31T00:00:00Z is before round 3, recorded at "
+        r"2024-06-03T12:00:00Z; changes take effect at or after the latest recorded round$",
+    ):
         record_outcome(engine, "a", "declined", at("2024-05-31T00:00:00Z"))
     assert record_outcome(engine, "a", "declined", at("2024-06-10T09:00:00Z")) == {
         "id": "a", "round": 1, "kind": "ita", "recorded": "declined"

@@ -12,8 +12,17 @@ import typer
 
 from openentry.cli.database import DatabaseOption, open_engine, parse_moment
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, write_json_lines
-from openentry.services.invitations import LedgerError, candidate_history, record_nomination
-from openentry.services.pool import PoolLoadError, load_pool_file, load_pool_table, pool_summary, utc_now
+from openentry.domain.rounds import Province
+from openentry.services.invitations import LedgerError, candidate_history
+from openentry.services.nominations import record_nomination
+from openentry.services.pool import (
+    PastChangeError,
+    PoolLoadError,
+    load_pool_file,
+    load_pool_table,
+    pool_summary,
+    utc_now,
+)
 
 pool_app = typer.Typer(
     help="The pool of candidates: load profiles, summary by score band, nominations, history."
@@ -23,9 +32,16 @@ pool_app = typer.Typer(
 @pool_app.command("load")
 def load(
     path: Annotated[str, typer.Argument(help="Profiles with submitted_at: .json, .jsonl or .parquet")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When the additions and updates take effect (default: now)"),
+    ] = None,
     db: DatabaseOption = None,
 ) -> None:
-    """Add or update profiles (an update keeps the original submitted_at); all or nothing per file."""
+    """Add or update profiles (an update keeps the original submitted_at); all or nothing per file.
+
+    A round at a moment before --at sees the profiles as they stood before this load."""
+    moment = parse_moment(at) if at else None
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"cannot read {path}: no such file")
@@ -36,9 +52,11 @@ def load(
                 table: pa.Table = parquet.read_table(file)
             except (pa.ArrowInvalid, OSError) as error:
                 raise UsageError(f"cannot read {path}: not a Parquet file ({error})") from None
-            result = load_pool_table(engine, table, str(file))
+            result = load_pool_table(engine, table, str(file), at=moment)
         else:
-            result = load_pool_file(engine, file)
+            result = load_pool_file(engine, file, at=moment)
+    except PastChangeError as error:
+        raise UsageError(str(error)) from None
     except PoolLoadError as error:
         for where, field, message in error.problems:
             typer.echo(f"openentry pool load: {path} {where}: {field}: {message}", err=True)
@@ -60,14 +78,14 @@ def summary(
 @pool_app.command("nominate")
 def nominate(
     candidate: Annotated[str, typer.Argument(help="Candidate id")],
-    province: Annotated[str, typer.Option("--province", help="Nominating province code, e.g. ON")],
+    province: Annotated[str, typer.Option("--province", help=f"Nominating province: {', '.join(Province)}")],
     at: Annotated[str, typer.Option("--at", help="Date-time of the nomination")],
     db: DatabaseOption = None,
 ) -> None:
     """Record a provincial nomination: the profile then carries provincial_nomination (+600)."""
     try:
-        result = record_nomination(open_engine(db), candidate, province, parse_moment(at))
-    except LedgerError as error:
+        result = record_nomination(open_engine(db), candidate, province.upper(), parse_moment(at))
+    except (LedgerError, PastChangeError) as error:
         raise UsageError(str(error)) from None
     typer.echo(json.dumps(result))
 

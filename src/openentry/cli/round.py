@@ -11,6 +11,7 @@ import typer
 from openentry.cli.database import DatabaseOption, open_engine, parse_moment
 from openentry.cli.inputs import UsageError, write_json_lines
 from openentry.domain import RoundSpec, RoundSpecError
+from openentry.domain.rounds import Program, Province, RoundKind
 from openentry.services.invitations import LedgerError, round_invitations
 from openentry.services.rounds import run_round
 
@@ -30,10 +31,8 @@ def _date(value: str | None, option: str) -> datetime.date | None:
 def run(
     at: Annotated[str, typer.Option("--at", help="Date-time of the round, e.g. 2024-11-20T14:00:00Z")],
     size: Annotated[int | None, typer.Option("--size", help="Number of invitations")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", help="general, program, category or provincial")
-    ] = None,
-    program: Annotated[str | None, typer.Option("--program", help="fsw, cec, fst or pnp")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=f"One of {', '.join(RoundKind)}")] = None,
+    program: Annotated[str | None, typer.Option("--program", help=f"One of {', '.join(Program)}")] = None,
     category: Annotated[
         str | None, typer.Option("--category", help="Category key (e.g. healthcare, french)")
     ] = None,
@@ -47,7 +46,14 @@ def run(
         str | None, typer.Option("--created-to", help="Profiles submitted up to YYYY-MM-DD")
     ] = None,
     province: Annotated[
-        str | None, typer.Option("--province", help="Province code of a provincial round")
+        str | None, typer.Option("--province", help=f"Province of a provincial round: {', '.join(Province)}")
+    ] = None,
+    everyone: Annotated[
+        bool, typer.Option("--all", help="Invite everyone who qualifies (no --size, no score range)")
+    ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="Idempotency key: a repeat with a recorded key returns that round"),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Select and print, record nothing")] = False,
     db: DatabaseOption = None,
@@ -67,6 +73,8 @@ def run(
             created_from=_date(created_from, "--created-from"),
             created_to=_date(created_to, "--created-to"),
             province=province.upper() if province else None,
+            everyone=everyone,
+            key=key,
         )
         result = run_round(open_engine(db), spec, dry_run=dry_run)
     except RoundSpecError as error:

@@ -19,12 +19,17 @@ class PoolBatchRow(Base):
     """One loaded file: its validated profiles as an Arrow IPC table (flat SCHEMA), append-only.
 
     The ranking reads these columns in bulk; ``pool_candidates`` stays the per-profile record.
+    A profile's version at a moment is the one in the batch with the latest ``effective_at`` not
+    after that moment (the latest loaded among equals).
     """
 
     __tablename__ = "pool_batches"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     loaded_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
+    # When the batch's additions and updates take effect (``pool load --at``): a round at an
+    # earlier moment does not see them.
+    effective_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
     source: Mapped[str] = mapped_column(String(1000), nullable=False)
     profile_count: Mapped[int] = mapped_column(Integer, nullable=False)
     columns: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
@@ -69,6 +74,11 @@ class RoundRow(Base):
     tiebreak: Mapped[datetime.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     rules_version: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False)
     score_bands: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False)
+    # ``round run --key``: a repeat with the same key returns this round and records nothing.
+    request_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    eligible: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The last candidate invited: with ``tiebreak``, decides ties at the same submission time.
+    tiebreak_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     recorded_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
 
     invitations: Mapped[list[InvitationRow]] = relationship(back_populates="round", lazy="raise")

@@ -11,13 +11,52 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-ROUND_KINDS = ("general", "program", "category", "provincial")
-FEDERAL_KINDS = ("general", "program", "category")
-PROGRAMS = ("fsw", "cec", "fst", "pnp")
-INVITATION_KINDS = ("ita", "noi")
-PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "SK", "YT")
+from openentry.rules import codes
+from openentry.rules.selection import TIEBREAK_ORDER
+
+
+class RoundKind(StrEnum):
+    """The kinds of round (crs-and-programs.md §4.2; categories-and-provinces.md §3)."""
+
+    GENERAL = "general"
+    PROGRAM = "program"
+    CATEGORY = "category"
+    PROVINCIAL = "provincial"
+
+
+class Program(StrEnum):
+    """The programs a program round can be limited to; ``pnp``: candidates with a nomination."""
+
+    FSW = "fsw"
+    CEC = "cec"
+    FST = "fst"
+    PNP = "pnp"
+
+
+class InvitationKind(StrEnum):
+    """An invitation to apply (federal rounds) or a notification of interest (provincial)."""
+
+    ITA = "ita"
+    NOI = "noi"
+
+
+# Quebec selects its own immigrants and runs no provincial nominee program; the other codes of
+# the profile's vocabulary can nominate. (Nunavut has no nominee program either by some
+# accounts; no source settles it, so it stays — shared/spec/categories-and-provinces.md.)
+_NO_NOMINEE_PROGRAM = ("QC",)
+Province = StrEnum(  # type: ignore[misc]
+    "Province", [(code, code) for code in codes.PROVINCES if code not in _NO_NOMINEE_PROGRAM]
+)
+
+ROUND_KINDS = tuple(kind.value for kind in RoundKind)
+FEDERAL_KINDS = (RoundKind.GENERAL.value, RoundKind.PROGRAM.value, RoundKind.CATEGORY.value)
+PROGRAMS = tuple(program.value for program in Program)
+INVITATION_KINDS = tuple(kind.value for kind in InvitationKind)
+PROVINCES: tuple[str, ...] = tuple(province.value for province in Province)
 _NOC = re.compile(r"^\d{5}$")
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 
 
 class RoundSpecError(ValueError):
@@ -39,6 +78,8 @@ class RoundSpec:
     created_from: datetime.date | None = None
     created_to: datetime.date | None = None
     province: str | None = None
+    everyone: bool = False
+    key: str | None = None
 
     @property
     def invitation_kind(self) -> str:
@@ -57,6 +98,7 @@ class RoundSpec:
             "created_from": self.created_from.isoformat() if self.created_from else None,
             "created_to": self.created_to.isoformat() if self.created_to else None,
             "province": self.province,
+            "all": True if self.everyone else None,
         }
         criteria.update({key: value for key, value in optional.items() if value is not None})
         return criteria
@@ -75,8 +117,14 @@ class RoundSpec:
         created_from: datetime.date | None = None,
         created_to: datetime.date | None = None,
         province: str | None = None,
+        everyone: bool = False,
+        key: str | None = None,
     ) -> RoundSpec:
-        """A checked specification; the kind follows from --program / --category when not given."""
+        """A checked specification; the kind follows from --program / --category when not given.
+
+        A round with no size and no score range would invite everyone who qualifies: it must be
+        asked for (``everyone``, ``--all``), never fall out of a forgotten option.
+        """
         if at.tzinfo is None:
             raise RoundSpecError(f"--at: {at.isoformat()} has no time zone; give one, e.g. {at.isoformat()}Z")
         if kind is None:
@@ -101,6 +149,14 @@ class RoundSpec:
             raise RoundSpecError(f"--category is for --kind category, not {kind}")
         if size is not None and size < 1:
             raise RoundSpecError(f"--size: {size} invitations; a round invites at least 1")
+        if everyone and size is not None:
+            raise RoundSpecError(f"--all invites everyone who qualifies; it cannot go with --size {size}")
+        if size is None and crs_min is None and crs_max is None and not everyone:
+            raise RoundSpecError(
+                "give --size N or a score range (--crs-min, --crs-max); --all invites everyone who qualifies"
+            )
+        if key is not None and not _KEY.match(key):
+            raise RoundSpecError(f"--key: {key!r} must be 1-200 characters of A-Z a-z 0-9 . _ : -")
         if crs_min is not None and crs_max is not None and crs_min > crs_max:
             raise RoundSpecError(f"--crs-min {crs_min} is above --crs-max {crs_max}")
         for noc in nocs:
@@ -129,6 +185,8 @@ class RoundSpec:
             created_from=created_from,
             created_to=created_to,
             province=province,
+            everyone=everyone,
+            key=key,
         )
 
 
@@ -166,10 +224,12 @@ class Round:
     eligible: int
     invitations: tuple[Invitation, ...] = field(repr=False)
     recorded: bool = True
+    tiebreak_id: str | None = None
+    invited_count: int | None = None  # a round read back from the record, without its invitations
 
     @property
     def invited(self) -> int:
-        return len(self.invitations)
+        return len(self.invitations) if self.invited_count is None else self.invited_count
 
     def summary(self) -> dict[str, object]:
         """The one JSON object `openentry round run` prints (interfaces.md §3)."""
@@ -178,6 +238,8 @@ class Round:
             "invited": self.invited,
             "cutoff": self.cutoff,
             "tiebreak": None if self.tiebreak is None else self.tiebreak.isoformat().replace("+00:00", "Z"),
+            "tiebreak_id": self.tiebreak_id,
+            "tiebreak_order": TIEBREAK_ORDER,
             "kind": self.spec.kind,
             "at": self.spec.at.isoformat().replace("+00:00", "Z"),
             "size": self.spec.size,
@@ -185,6 +247,7 @@ class Round:
             "eligible": self.eligible,
             "rules_version": self.rules_version,
             "recorded": self.recorded,
+            "key": self.spec.key,
         }
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow, CandidateRow, InvitationRow, RoundRow
+from openentry.db.pool_repository import PoolRepository
 from openentry.domain import Invitation
-from openentry.domain.rounds import PROVINCES
+from openentry.services.ordering import ensure_after_latest_round
 
 OUTCOMES = ("declined", "applied", "expired")
 NOMINATED = "nominated"
@@ -103,7 +104,8 @@ def ledger_view(session: Session, at: datetime.datetime) -> LedgerView:
     )
 
 
-def _candidate(session: Session, candidate_id: str, at: datetime.datetime) -> CandidateRow:
+def existing_candidate(session: Session, candidate_id: str, at: datetime.datetime) -> CandidateRow:
+    """The stored candidate; LedgerError when there is none or it did not exist yet at ``at``."""
     row = session.get(CandidateRow, candidate_id)
     if row is None:
         raise LedgerError(f"no profile {candidate_id!r} in the pool")
@@ -129,7 +131,10 @@ def record_outcome(
         raise LedgerError(f"{outcome!r} is not an outcome; expected one of {', '.join(OUTCOMES)}")
     now = now or datetime.datetime.now(datetime.UTC)
     with session_scope(engine) as session:
-        _candidate(session, candidate_id, at)
+        existing_candidate(session, candidate_id, at)
+        if outcome != "expired":
+            # An expiry follows from the date alone and changes nothing a round saw.
+            ensure_after_latest_round(PoolRepository(session), at, f"an invitation {outcome}")
         query = select(InvitationRow).where(
             InvitationRow.candidate_id == candidate_id, InvitationRow.issued_at <= at
         )
@@ -170,33 +175,6 @@ def record_outcome(
         )
         session.add(event)
     return {"id": candidate_id, "round": invitation.round_id, "kind": invitation.kind, "recorded": outcome}
-
-
-def record_nomination(
-    engine: Engine,
-    candidate_id: str,
-    province: str,
-    at: datetime.datetime,
-    now: datetime.datetime | None = None,
-) -> dict[str, object]:
-    """A province nominated the candidate at ``at``: from then on the profile carries
-    ``provincial_nomination`` (600 CRS points)."""
-    if province not in PROVINCES:
-        raise LedgerError(f"{province!r} is not a province code; expected one of {', '.join(PROVINCES)}")
-    now = now or datetime.datetime.now(datetime.UTC)
-    with session_scope(engine) as session:
-        _candidate(session, candidate_id, at)
-        session.add(
-            CandidateEventRow(
-                candidate_id=candidate_id,
-                kind=NOMINATED,
-                occurred_at=at,
-                recorded_at=now,
-                province=province,
-                detail={},
-            )
-        )
-    return {"id": candidate_id, "recorded": NOMINATED, "province": province}
 
 
 def _iso(moment: datetime.datetime) -> str:

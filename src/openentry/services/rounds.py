@@ -1,10 +1,16 @@
 """Running a round of invitations (crs-and-programs.md §4.2-4.4; categories-and-provinces.md §3).
 
-Candidates who qualify for the round are ranked by CRS on the round date, highest first; ties at
-the cut-off are broken by the profile's ``submitted_at`` (earliest first), then by id so that the
-same pool and round always give the same invitations. The round, with its cut-off, tie-break
-time, rules version and the pool's score bands, and its invitations are written in one
-transaction, under a lock on the round-sequence row so that two rounds never overlap.
+Who is in the pool, who qualifies and in what order they are invited are the rules of
+:mod:`openentry.rules.selection`; this use case gathers the pool at the round's moment, the
+round's conditions (program, category, nomination, score range, NOC list, creation window,
+province), and records the round, with its cut-off, tie-break (time and id), rules version and
+the pool's score bands, and its invitations in one transaction, under a lock on the
+round-sequence row so that two rounds never overlap.
+
+Rounds happen in time: a round cannot be held before the latest recorded round (it would invite
+candidates the later round already invited, from a pool that round has changed). A round asked
+for with a key already recorded returns that round and records nothing, so a repeated command
+never invites twice.
 """
 
 from __future__ import annotations
@@ -16,79 +22,108 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine
 
 from openentry.db import session_scope
-from openentry.db.models import InvitationRow, RoundRow, RoundSequenceRow
+from openentry.db.models import RoundRow
+from openentry.db.pool_repository import PoolRepository
 from openentry.domain import Invitation, Round, RoundSpec, RoundSpecError
-from openentry.rules import codes
-from openentry.services.eligibility import eligible_mask, interested_provinces
+from openentry.domain.rounds import Program, RoundKind
+from openentry.rules import codes, selection
+from openentry.rules.eligibility.parameters import FRENCH_CATEGORY
+from openentry.services.eligibility import interested_provinces
 from openentry.services.invitations import expiry_date
-from openentry.services.pool import PoolState, band_counts, lock_pool, pool_at, utc_now
+from openentry.services.pool import PoolState, band_counts, iso_utc, state_of, utc_now
 
 
-def _eligibility(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
-    """Program (FSW, CEC, FST) and category rounds ask the eligibility engine."""
-    try:
-        if spec.kind == "category":
-            mask = eligible_mask(state.table, state.at.date(), category=spec.category)
-        else:
-            mask = eligible_mask(state.table, state.at.date(), program=spec.program)
-    except ValueError as error:
-        option = "--category" if spec.kind == "category" else "--program"
-        raise RoundSpecError(f"{option}: {error}") from None
-    return np.asarray(mask, dtype=bool)
+def _program_or_category(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
+    """Program (FSW, CEC, FST) and category rounds read the eligibility engine's assessment of
+    the day (a category also needs one of the programs: that is being in the pool)."""
+    assessment = state.assessment
+    if spec.kind == RoundKind.CATEGORY:
+        keys = state.rules.eligibility.category_keys
+        if spec.category not in keys:
+            raise RoundSpecError(
+                f"--category: unknown category {spec.category!r} on {state.at.date().isoformat()}; "
+                f"allowed: {', '.join(keys)}"
+            )
+        if spec.category == FRENCH_CATEGORY:
+            assert assessment.french is not None
+            return state.spread(assessment.french)
+        return state.spread(assessment.categories[str(spec.category)].eligible)
+    programs = {
+        Program.FSW: assessment.fsw.eligible,
+        Program.CEC: assessment.cec.eligible,
+        Program.FST: assessment.fst.eligible,
+    }
+    return state.spread(programs[Program(spec.program)])
+
+
+def conditions(state: PoolState, spec: RoundSpec) -> list[NDArray[np.bool_]]:
+    """The round's own conditions, one flag per stored profile (§4.2)."""
+    table = state.table
+    found: list[NDArray[np.bool_]] = []
+    if spec.kind == RoundKind.PROGRAM and spec.program == Program.PNP:
+        nominated = table.column("provincial_nomination").fill_null(False).to_numpy(zero_copy_only=False)
+        found.append(np.asarray(nominated, dtype=bool))
+    elif spec.kind in (RoundKind.PROGRAM, RoundKind.CATEGORY):
+        found.append(_program_or_category(state, spec))
+    if spec.crs_min is not None or spec.crs_max is not None:
+        found.append(selection.in_score_range(state.crs, spec.crs_min, spec.crs_max))
+    if spec.kind == RoundKind.PROVINCIAL:
+        if spec.province is not None:
+            found.append(interested_provinces(table)[:, codes.PROVINCES.index(spec.province)])
+        if spec.nocs:
+            listed = pc.is_in(table.column("primary_noc"), value_set=pa.array(list(spec.nocs)))
+            found.append(np.asarray(listed.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool))
+        if spec.created_from is not None or spec.created_to is not None:
+            found.append(selection.created_within(state.submitted_at, spec.created_from, spec.created_to))
+    return found
 
 
 def qualifies(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
-    """Who the round may invite: in the pool and meeting every criterion of ``spec``."""
-    mask = state.in_pool & ~(state.holds_noi if spec.kind == "provincial" else state.holds_ita)
-    if spec.kind == "program" and spec.program == "pnp":
-        nominated = (
-            state.table.column("provincial_nomination").fill_null(False).to_numpy(zero_copy_only=False)
-        )
-        mask &= np.asarray(nominated, dtype=bool)
-    elif spec.kind in ("program", "category"):
-        mask &= _eligibility(state, spec)
-    if spec.crs_min is not None:
-        mask &= state.crs >= spec.crs_min
-    if spec.crs_max is not None:
-        mask &= state.crs <= spec.crs_max
-    if spec.kind == "provincial":
-        if spec.province is not None:
-            mask &= interested_provinces(state.table)[:, codes.PROVINCES.index(spec.province)]
-        if spec.nocs:
-            nocs = state.table.column("primary_noc")
-            mask &= (
-                pc.is_in(nocs, value_set=pa.array(list(spec.nocs)))
-                .fill_null(False)
-                .to_numpy(zero_copy_only=False)
-            )
-        submitted_days = state.submitted_at.astype("datetime64[D]")
-        if spec.created_from is not None:
-            mask &= submitted_days >= np.datetime64(spec.created_from, "D")
-        if spec.created_to is not None:
-            mask &= submitted_days <= np.datetime64(spec.created_to, "D")
-    return mask
-
-
-def rank(state: PoolState, mask: NDArray[np.bool_], size: int | None) -> NDArray[np.int64]:
-    """Rows to invite, in rank order: CRS descending, then submitted_at, then id."""
-    rows = np.flatnonzero(mask)
-    if size is not None and len(rows) > size:
-        # Only candidates at or above the size-th best score can be invited: sort those alone.
-        threshold = np.partition(-state.crs[rows].astype(np.int32), size - 1)[size - 1]
-        rows = rows[-state.crs[rows].astype(np.int32) <= threshold]
-    ids = np.asarray(state.ids[rows], dtype=str)
-    order = np.lexsort((ids, state.submitted_at[rows], -state.crs[rows].astype(np.int32)))
-    ranked = rows[order]
-    return ranked if size is None else ranked[:size]
+    """Who the round may invite (:func:`openentry.rules.selection.qualifies`)."""
+    holds = state.holds_noi if spec.invitation_kind == "noi" else state.holds_ita
+    return selection.qualifies(state.in_pool, holds, conditions(state, spec))
 
 
 def _aware(moment: np.datetime64) -> datetime.datetime:
     value = moment.astype("datetime64[us]").item()
     assert isinstance(value, datetime.datetime)
     return value.replace(tzinfo=datetime.UTC)
+
+
+def _recorded(row: RoundRow, spec: RoundSpec) -> Round:
+    """A recorded round read back (the answer to a repeated key)."""
+    return Round(
+        number=row.number,
+        spec=spec,
+        cutoff=row.cutoff,
+        tiebreak=row.tiebreak,
+        rules_version={key: str(value) for key, value in row.rules_version.items()},
+        score_bands={key: int(str(value)) for key, value in row.score_bands.items()},
+        eligible=row.eligible if row.eligible is not None else 0,
+        invitations=(),
+        recorded=True,
+        tiebreak_id=row.tiebreak_id,
+        invited_count=row.invited,
+    )
+
+
+def _repeat(repository: PoolRepository, spec: RoundSpec) -> Round | None:
+    """The recorded round of ``spec.key``, if any; RoundSpecError when the key was used for a
+    different round."""
+    if spec.key is None:
+        return None
+    row = repository.round_by_key(spec.key)
+    if row is None:
+        return None
+    if row.criteria != spec.criteria or row.size != spec.size or row.held_at != spec.at:
+        raise RoundSpecError(
+            f"--key {spec.key!r} was used for round {row.number} ({row.kind} at {iso_utc(row.held_at)}, "
+            f"size {row.size}, criteria {row.criteria}); a key names one round"
+        )
+    return _recorded(row, spec)
 
 
 def run_round(
@@ -106,10 +141,20 @@ def run_round(
     timings = {} if timings is None else timings
     started = time.perf_counter()
     with session_scope(engine) as session:
-        last_number = lock_pool(session, wait=not dry_run)
-        state = pool_at(session, spec.at)
+        repository = PoolRepository(session)
+        last_number = repository.lock(wait=not dry_run)
+        repeated = _repeat(repository, spec)
+        if repeated is not None:
+            return repeated
+        latest = repository.latest_round()
+        if latest is not None and spec.at < latest[1]:
+            raise RoundSpecError(
+                f"--at {iso_utc(spec.at)} is before round {latest[0]}, recorded at {iso_utc(latest[1])}; "
+                "a round is held at or after the latest recorded round"
+            )
+        state = state_of(repository, spec.at)
         mask = qualifies(state, spec)
-        invited_rows = rank(state, mask, spec.size)
+        invited_rows = selection.rank(state.crs, state.submitted_at, state.ids, mask, spec.size)
         validity = (
             state.rules.rounds.noi_validity_days
             if spec.invitation_kind == "noi"
@@ -127,26 +172,27 @@ def run_round(
             )
             for position, row in enumerate(invited_rows, start=1)
         )
-        number = last_number + 1
+        last = invitations[-1] if invitations else None
         result = Round(
-            number=number,
+            number=last_number + 1,
             spec=spec,
-            cutoff=invitations[-1].crs if invitations else None,
-            tiebreak=invitations[-1].submitted_at if invitations else None,
+            cutoff=last.crs if last else None,
+            tiebreak=last.submitted_at if last else None,
             rules_version=state.rules.version,
             score_bands=band_counts(state.crs[state.in_pool]),
             eligible=int(mask.sum()),
             invitations=invitations,
             recorded=not dry_run,
+            tiebreak_id=last.candidate_id if last else None,
         )
         timings["select"] = time.perf_counter() - started
         started = time.perf_counter()
         if dry_run:
             return result
-        session.add(
+        repository.add_round(
             RoundRow(
-                id=number,
-                number=number,
+                id=result.number,
+                number=result.number,
                 held_at=spec.at,
                 kind=spec.kind,
                 criteria=spec.criteria,
@@ -154,29 +200,26 @@ def run_round(
                 invited=len(invitations),
                 cutoff=result.cutoff,
                 tiebreak=result.tiebreak,
+                tiebreak_id=result.tiebreak_id,
+                eligible=result.eligible,
+                request_key=spec.key,
                 rules_version=dict(result.rules_version),
                 score_bands=dict(result.score_bands),
                 recorded_at=now,
-            )
+            ),
+            [
+                {
+                    "round_id": result.number,
+                    "candidate_id": invitation.candidate_id,
+                    "rank": invitation.rank,
+                    "kind": invitation.kind,
+                    "crs": invitation.crs,
+                    "submitted_at": invitation.submitted_at,
+                    "issued_at": spec.at,
+                    "expires_on": invitation.expires_on,
+                }
+                for invitation in invitations
+            ],
         )
-        session.execute(update(RoundSequenceRow).where(RoundSequenceRow.id == 1).values(last_number=number))
-        session.flush()
-        if invitations:
-            session.execute(
-                insert(InvitationRow),
-                [
-                    {
-                        "round_id": number,
-                        "candidate_id": invitation.candidate_id,
-                        "rank": invitation.rank,
-                        "kind": invitation.kind,
-                        "crs": invitation.crs,
-                        "submitted_at": invitation.submitted_at,
-                        "issued_at": spec.at,
-                        "expires_on": invitation.expires_on,
-                    }
-                    for invitation in invitations
-                ],
-            )
     timings["write"] = time.perf_counter() - started
     return result
