@@ -30,13 +30,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from openentry.history.rounds import (
-    FINE_BAND_LIMITS,
-    SUBTOTAL_BAND_LIMITS,
-    PoolDistribution,
-    PublishedRound,
-    ScoreBand,
-)
+from openentry.history.bands import FINE_BANDS, SCORE_BANDS, SUBTOTAL_BANDS
+from openentry.history.rounds import PoolDistribution, PublishedRound, ScoreBand
 
 BUNDLED_ROUNDS_CSV = "ee_rounds.csv"
 BUNDLED_FEED = "raw/ee_rounds_123_en.2026-08-07.json"
@@ -66,11 +61,6 @@ _PUBLISHED_MOMENT = re.compile(
     r"(?:at)?\s*(?:\d{4}-\d{2}-\d{2}\s+)?"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})\s*(?P<half>am|pm)?\s*(?:utc)?$"
 )
-# dd1..dd17 in feed order, with the band each one counts (SOURCES.md, IRCC's rounds page).
-_FEED_BANDS: tuple[tuple[int, int], ...] = (
-    (601, 1200), (501, 600), (451, 500), (491, 500), (481, 490), (471, 480), (461, 470), (451, 460),
-    (401, 450), (441, 450), (431, 440), (421, 430), (411, 420), (401, 410), (351, 400), (301, 350), (0, 300),
-)  # fmt: skip
 
 
 class FeedError(ValueError):
@@ -149,13 +139,13 @@ def distribution_from_counts(
     as_of: datetime.date | None, counts: Mapping[tuple[int, int], int | None]
 ) -> PoolDistribution | None:
     """Bands by (low, high) plus the total under (0, 1200): None when unpublished (blank or all zero)."""
-    values = [counts.get(limits) for limits in (*FINE_BAND_LIMITS, *SUBTOTAL_BAND_LIMITS)]
+    values = [counts.get((band.low, band.high)) for band in SCORE_BANDS]
     total = counts.get((0, 1200))
     if total is None or total == 0 or any(value is None for value in values):
         return None
-    fine = tuple(ScoreBand(low, high, int(counts[(low, high)] or 0)) for low, high in FINE_BAND_LIMITS)
-    subtotals = tuple(
-        ScoreBand(low, high, int(counts[(low, high)] or 0)) for low, high in SUBTOTAL_BAND_LIMITS
+    fine, subtotals = (
+        tuple(ScoreBand(band.low, band.high, int(counts[(band.low, band.high)] or 0)) for band in bands)
+        for bands in (FINE_BANDS, SUBTOTAL_BANDS)
     )
     return PoolDistribution(as_of=as_of, bands=fine, subtotals=subtotals, total=total)
 
@@ -188,7 +178,9 @@ def _round_from_feed(number: str, entry: Mapping[str, object]) -> PublishedRound
     draw_time = parse_published_moment(_text(entry, "drawDateTime") or None)
     notes.extend(f"draw_datetime: {caveat}" for caveat in draw_time.caveats)
     counts: dict[tuple[int, int], int | None] = {
-        limits: parse_count(_text(entry, f"dd{index}")) for index, limits in enumerate(_FEED_BANDS, start=1)
+        # dd1 to dd17 are the published bands in IRCC's order (history/bands.py), dd18 the total.
+        (band.low, band.high): parse_count(_text(entry, f"dd{index}"))
+        for index, band in enumerate(SCORE_BANDS, start=1)
     }
     counts[(0, 1200)] = parse_count(_text(entry, "dd18"))
     pool = distribution_from_counts(parse_long_date(_text(entry, "drawDistributionAsOn")), counts)
@@ -254,8 +246,7 @@ def round_from_csv_row(row: Mapping[str, str]) -> PublishedRound:
     number = row["draw_number"].strip()
     try:
         counts: dict[tuple[int, int], int | None] = {
-            (low, high): parse_count(row[f"pool_{low}_{high}"])
-            for low, high in (*FINE_BAND_LIMITS, *SUBTOTAL_BAND_LIMITS)
+            (band.low, band.high): parse_count(row[band.column]) for band in SCORE_BANDS
         }
         counts[(0, 1200)] = parse_count(row["pool_total"])
         as_of = datetime.date.fromisoformat(row["pool_as_of"]) if row["pool_as_of"] else None

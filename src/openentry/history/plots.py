@@ -30,6 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from openentry.history.bands import TOP_BANDS
 from openentry.history.provincial import STREAMS, ProvincialDraw
 from openentry.history.rounds import PublishedRound
 
@@ -196,15 +197,21 @@ def invitations_per_month_figure(given: Sequence[Drawn]) -> Figure:
     )
 
 
-# Coarse bands for the pool chart, lowest first: (label, fine bands summed, hatch, colour).
-POOL_BANDS: tuple[tuple[str, tuple[int, int], str, str], ...] = (
-    ("0-300", (0, 300), "", "#f0f0f0"),
-    ("301-350", (301, 350), "..", "#d9d9d9"),
-    ("351-400", (351, 400), "//", "#bdbdbd"),
-    ("401-450", (401, 450), "\\\\", "#969696"),
-    ("451-500", (451, 500), "xx", "#737373"),
-    ("501-600", (501, 600), "++", "#525252"),
-    ("601-1200", (601, 1200), "", "#252525"),
+# The pool chart stacks IRCC's seven top bands (history/bands.py), lowest first, each with its
+# (hatch, colour), so that the chart reads in grey print.
+_POOL_BAND_STYLES: tuple[tuple[str, str], ...] = (
+    ("", "#f0f0f0"),
+    ("..", "#d9d9d9"),
+    ("//", "#bdbdbd"),
+    ("\\\\", "#969696"),
+    ("xx", "#737373"),
+    ("++", "#525252"),
+    ("", "#252525"),
+)
+# (label, (low, high), hatch, colour) per top band, lowest first.
+POOL_BANDS: tuple[tuple[str, tuple[int, int], str, str], ...] = tuple(
+    (f"{band.low}-{band.high}", (band.low, band.high), hatch, colour)
+    for band, (hatch, colour) in zip(reversed(TOP_BANDS), _POOL_BAND_STYLES, strict=True)
 )
 
 

@@ -47,35 +47,13 @@ class ScoreBand:
     count: int
 
 
-# IRCC's distribution columns dd1 to dd18 (shared/data/SOURCES.md): dd3 and dd9 are subtotals of
-# dd4-dd8 and dd10-dd14; dd18 is the total. Fine bands are the ones that do not overlap.
-FINE_BAND_LIMITS: tuple[tuple[int, int], ...] = (
-    (601, 1200),
-    (501, 600),
-    (491, 500),
-    (481, 490),
-    (471, 480),
-    (461, 470),
-    (451, 460),
-    (441, 450),
-    (431, 440),
-    (421, 430),
-    (411, 420),
-    (401, 410),
-    (351, 400),
-    (301, 350),
-    (0, 300),
-)
-SUBTOTAL_BAND_LIMITS: tuple[tuple[int, int], ...] = ((451, 500), (401, 450))
-
-
 @dataclass(frozen=True)
 class PoolDistribution:
     """The pool's CRS distribution IRCC published with a round ("as on" a date, maybe unknown)."""
 
     as_of: datetime.date | None
-    bands: tuple[ScoreBand, ...]  # the 15 fine bands, highest first
-    subtotals: tuple[ScoreBand, ...]  # 451-500 and 401-450 as published
+    bands: tuple[ScoreBand, ...]  # history.bands.FINE_BANDS: the 15 that do not overlap, highest first
+    subtotals: tuple[ScoreBand, ...]  # history.bands.SUBTOTAL_BANDS (451-500, 401-450) as published
     total: int
 
     def as_dict(self) -> dict[str, object]:

@@ -23,6 +23,7 @@ from openentry.db.history_models import (
     ProvincialDrawRow,
     PublishedRoundRow,
 )
+from openentry.history.bands import FINE_BANDS, SUBTOTAL_BANDS
 from openentry.history.catalogue import ImportReport, RecordType, RoundCatalogue, merge_draws, merge_rounds
 from openentry.history.feed import BUNDLED_ROUNDS_CSV, bundled_rounds
 from openentry.history.provincial import (
@@ -32,13 +33,7 @@ from openentry.history.provincial import (
     bundled_draws,
     bundled_targets,
 )
-from openentry.history.rounds import (
-    FINE_BAND_LIMITS,
-    SUBTOTAL_BAND_LIMITS,
-    PoolDistribution,
-    PublishedRound,
-    ScoreBand,
-)
+from openentry.history.rounds import PoolDistribution, PublishedRound, ScoreBand
 
 RowType = TypeVar("RowType", PublishedRoundRow, ProvincialDrawRow)
 BUNDLED_SOURCE = f"bundled {BUNDLED_ROUNDS_CSV}"
@@ -56,12 +51,10 @@ def _pool_from_row(row: PublishedRoundRow) -> PoolDistribution | None:
     counts = row.bands
     if not counts:
         return None
-    fine_count = len(FINE_BAND_LIMITS)
-    fine = tuple(ScoreBand(low, high, counts[index]) for index, (low, high) in enumerate(FINE_BAND_LIMITS))
-    subtotals = tuple(
-        ScoreBand(low, high, counts[fine_count + index])
-        for index, (low, high) in enumerate(SUBTOTAL_BAND_LIMITS)
-    )
+    # Stored as the fine bands, then the subtotals, then the total (_bands_to_row).
+    limits = (*FINE_BANDS, *SUBTOTAL_BANDS)
+    stored = [ScoreBand(band.low, band.high, count) for band, count in zip(limits, counts[:-1], strict=True)]
+    fine, subtotals = tuple(stored[: len(FINE_BANDS)]), tuple(stored[len(FINE_BANDS) :])
     return PoolDistribution(as_of=row.pool_as_of, bands=fine, subtotals=subtotals, total=counts[-1])
 
 
