@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -63,3 +65,19 @@ def test_ontario_plot_tells_streams_apart_by_marker_and_hatch() -> None:
     ]
     assert heights_2024 == [2104 + 2281 + 1240, 984 + 212, 2583 + 1277 + 1287 + 1307]
     plt.close(figure)
+
+
+def test_plot_out_an_existing_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    existing = tmp_path / "chart.png"
+    existing.write_bytes(b"not a folder")
+    ran = subprocess.run(
+        [sys.executable, "-m", "openentry.cli.main", "history", "plot", "pool", "--out", str(existing),
+         "--db", f"sqlite:///{tmp_path / 'history.sqlite'}"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (
+        2,
+        "",
+        f"openentry: --out: {existing} is a file; give a folder for the charts (created if missing)\n",
+    )
+    assert existing.read_bytes() == b"not a folder"

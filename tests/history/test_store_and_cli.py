@@ -144,9 +144,55 @@ def test_stats_above_counts_from_the_published_bands(tmp_path: Path) -> None:
         "above_at_least": 56359,
         "above_at_most": 69500,
         "above_estimate": 56359 + round(13141 * 5 / 10),
+        "exact": False,
         "pool_total": 218167,
         "band": {"from": 461, "to": 470},
     }
+
+
+def test_stats_above_a_band_edge_is_exact(tmp_path: Path) -> None:
+    """Above 500 is the bands from 501 up: round #327's pool (as on 2024-11-18) had 100 in 601-1200
+    and 16,495 in 501-600, so 16,595 exactly (issue 9, defect 9)."""
+    database = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    arguments = ["history", "stats", "--above", "500", "--on", "2024-11-20", "--db", database]
+    result = runner.invoke(app, [*arguments, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "crs": 500,
+        "round": "327",
+        "as_of": "2024-11-18",
+        "above_at_least": 16595,
+        "above_at_most": 16595,
+        "above_estimate": 16595,
+        "exact": True,
+        "pool_total": 218167,
+        "band": {"from": 491, "to": 500},
+    }
+    text = runner.invoke(app, arguments)
+    assert text.stdout == (
+        "CRS 500: 16,595 candidates above (exact: the bands from 501 up) of 218,167 in the pool "
+        "as on 2024-11-18 (published with round #327)\n"
+    )
+    # One point lower is inside 491-500: a range again.
+    inside = json.loads(runner.invoke(app, ["history", "stats", "--above", "499", "--on", "2024-11-20",
+                                            "--json", "--db", database]).stdout)
+    assert (inside["above_at_least"], inside["exact"]) == (16595, False)
+    assert inside["above_at_most"] > 16595
+
+
+def test_above_every_edge_of_a_published_pool() -> None:
+    from openentry.history.feed import bundled_rounds
+    from openentry.history.pool import candidates_above
+
+    pool = next(item.pool for item in bundled_rounds() if item.number == "327")
+    assert pool is not None
+    for band in pool.bands:
+        answer = candidates_above(pool, band.high, "327")
+        expected = sum(other.count for other in pool.bands if other.low > band.high)
+        assert (answer.at_least, answer.at_most, answer.estimate, answer.exact) == (
+            expected, expected, expected, True), band
+    assert candidates_above(pool, 1200, "327").at_most == 0
+    assert candidates_above(pool, 0, "327").exact is False
 
 
 def test_yearly_invitations_match_the_published_annual_totals() -> None:

@@ -333,9 +333,13 @@ def stats(
         if as_json:
             _print_json(answer.as_dict())
         else:
+            counted = (
+                f"{answer.at_least:,} candidates above (exact: the bands from {above + 1} up)"
+                if answer.exact
+                else f"{answer.at_least:,} to {answer.at_most:,} candidates above (about {answer.estimate:,})"
+            )
             typer.echo(
-                f"CRS {above}: {answer.at_least:,} to {answer.at_most:,} candidates above "
-                f"(about {answer.estimate:,}) of {answer.total:,} in the pool as on "
+                f"CRS {above}: {counted} of {answer.total:,} in the pool as on "
                 f"{answer.as_of or 'an unpublished date'} (published with round #{answer.round_number})"
             )
         return
@@ -383,7 +387,14 @@ def plot(
     extensions = [item.strip().lower() for item in formats.split(",") if item.strip()]
     if not extensions or any(extension not in ("png", "svg") for extension in extensions):
         raise UsageError("--format: give png, svg or png,svg")
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out: {out} is a file; give a folder for the charts (created if missing)")
     first = parse_day(since, "--since") if since else None
     rounds = _catalogue(db).select(since=first)
-    for written in write_plots(rounds, chosen, Path(out), extensions):
+    try:
+        written_files = write_plots(rounds, chosen, folder, extensions)
+    except OSError as error:
+        raise UsageError(f"--out: cannot write the charts in {out}: {error.strerror}") from None
+    for written in written_files:
         typer.echo(str(written))
