@@ -40,3 +40,15 @@ def test_demo_command_prints_both_columns(cli: CliRunner, tmp_path: Path) -> Non
         2,
         "openentry: no published round #9999 in the bundled rounds\n",
     )
+
+
+def test_demo_of_a_round_before_any_published_distribution_is_one_line_exit_2(cli: CliRunner) -> None:
+    """Round #1 (2015-01-31) came years before IRCC published the pool's distribution (first with
+    round #214, 2022-01-19): the synthetic pool has nothing to follow."""
+    ran = cli("demo", "--round", "1", database=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (
+        2,
+        "",
+        "openentry: round #1 (2015-01-31) cannot be replicated: IRCC published no pool distribution "
+        "on or before that day; give a round from #214 (2022-01-19) on\n",
+    )

@@ -19,7 +19,7 @@ from openentry.services.demo import (
     DEFAULT_ROUND,
     DemoError,
     DemoResult,
-    published_round,
+    replicable_round,
     replicate_round,
 )
 
@@ -68,8 +68,8 @@ def demo(
     if pool_size < 1:
         raise UsageError(f"--pool-size: {pool_size}; give at least 1")
     try:
-        published_round(round_number)
-    except DemoError as error:
+        replicable_round(round_number)
+    except (DemoError, RoundSpecError) as error:
         raise UsageError(str(error)) from None
     url = db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='openentry-demo-')) / 'openentry.sqlite'}"
     engine = open_engine(url)

@@ -11,7 +11,7 @@ import typer
 
 from openentry.cli.inputs import UsageError, parse_day
 from openentry.cli.progress import progress_bar
-from openentry.forecast.synthetic import generate_pool
+from openentry.forecast.synthetic import NoPublishedDistributionError, generate_pool, latest_distribution
 from openentry.profiles.columnar import profiles_from_table
 
 
@@ -31,6 +31,10 @@ def synth(
         raise UsageError(f"--seed: {seed} is not allowed; give 0 or more")
     if not (out.endswith(".jsonl") or out.endswith(".parquet")):
         raise UsageError(f"--out: {out!r} must end in .jsonl or .parquet")
+    try:
+        latest_distribution(day)
+    except NoPublishedDistributionError as error:
+        raise UsageError(f"--on: {error}; give --on {error.first_date.isoformat()} or later") from None
     with progress_bar("generating", size) as advance:
         pool = generate_pool(size, seed, day, advance=advance)
     path = Path(out)

@@ -1,11 +1,13 @@
 """Synthetic pools: valid, varied profiles whose CRS distribution follows a published pool.
 
-IRCC publishes the pool's score bands with its rounds (the pool_* columns of ee_rounds.csv).
-We draw candidates factor by factor (age, education, tests with real scores on their scales,
-work years with a matching work history, spouse, extras), score each batch on the day with
-the same formulas as everything else, and keep candidates band by band until every band of
-the latest published distribution holds its share. Everything is drawn from one seeded
-generator, so the same size and seed give the same profiles, whatever the output format.
+IRCC publishes the pool's score bands with its rounds (history/bands.py, the pool_* columns of
+ee_rounds.csv). We draw candidates factor by factor (age, education, tests with real scores on
+their scales, work years with a matching work history, spouse, extras), score each batch on the
+day with the same formulas as everything else, and keep candidates band by band until every band
+of the latest published distribution holds its share. Only candidates who could be in the pool
+are kept: eligible on the day for at least one of FSW, CEC and FST (crs-and-programs.md §4.1).
+Everything is drawn from one seeded generator, so the same size and seed give the same profiles,
+whatever the output format.
 """
 
 from __future__ import annotations
@@ -21,67 +23,63 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from openentry import rules as rules_package
-from openentry.profiles.columnar import JOB_TYPE, SCHEMA, columns_from_table
+from openentry.history.bands import FINE_BANDS, fine_band_index
+from openentry.history.feed import bundled_rounds
+from openentry.profiles.columnar import JOB_TYPE, SCHEMA
 from openentry.rules import codes
-from openentry.rules.candidates import derive_factors
 from openentry.rules.crs import score
 from openentry.rules.snapshot import LanguageTable
-
-# Score bands of IRCC's published distribution (SOURCES.md: dd1..dd17, the fine bands of dd3 and dd9).
-BANDS: tuple[tuple[str, int, int], ...] = (
-    ("pool_601_1200", 601, 1200),
-    ("pool_501_600", 501, 600),
-    ("pool_491_500", 491, 500),
-    ("pool_481_490", 481, 490),
-    ("pool_471_480", 471, 480),
-    ("pool_461_470", 461, 470),
-    ("pool_451_460", 451, 460),
-    ("pool_441_450", 441, 450),
-    ("pool_431_440", 431, 440),
-    ("pool_421_430", 421, 430),
-    ("pool_411_420", 411, 420),
-    ("pool_401_410", 401, 410),
-    ("pool_351_400", 351, 400),
-    ("pool_301_350", 301, 350),
-    ("pool_0_300", 0, 300),
-)
+from openentry.services.eligibility import assess_table
 
 _BATCH = 200_000
 _MAX_BATCHES = 400
 _DAYS_PER_YEAR = 365.25
 
 
+class NoPublishedDistributionError(ValueError):
+    """No pool distribution was published on or before ``day``; the first came with round
+    ``first_round`` on ``first_date``."""
+
+    def __init__(self, day: datetime.date, first_round: str, first_date: datetime.date) -> None:
+        super().__init__(
+            f"no published pool distribution on or before {day.isoformat()}; the first was "
+            f"published with round #{first_round} on {first_date.isoformat()}"
+        )
+        self.day = day
+        self.first_round = first_round
+        self.first_date = first_date
+
+
 @dataclass(frozen=True)
 class PublishedDistribution:
-    """A published pool distribution: the round it came with and the count in each band."""
+    """A published pool distribution: the round it came with and the count in each fine band."""
 
     draw_number: str
     date: datetime.date
-    counts: dict[str, int]
+    counts: dict[str, int]  # by history.bands.FINE_BANDS name
 
     @property
     def shares(self) -> NDArray[np.float64]:
-        values = np.array([self.counts[name] for name, _, _ in BANDS], dtype=np.float64)
+        """Each fine band's share of the pool, in FINE_BANDS order."""
+        values = np.array([self.counts[band.name] for band in FINE_BANDS], dtype=np.float64)
         shares: NDArray[np.float64] = values / values.sum()
         return shares
 
 
 def latest_distribution(on: datetime.date | None = None) -> PublishedDistribution:
-    """The newest published distribution in the bundled rounds (not after ``on`` when given)."""
-    text = resources.files("openentry.data").joinpath("ee_rounds.csv").read_text(encoding="utf-8")
-    found: PublishedDistribution | None = None
-    for row in csv.DictReader(text.splitlines()):
-        if not row.get("pool_total"):
-            continue
-        day = datetime.date.fromisoformat(row["date"])
-        if on is not None and day > on:
-            continue
-        counts = {name: int(row[name]) for name, _, _ in BANDS}
-        if found is None or day >= found.date:
-            found = PublishedDistribution(row["draw_number"], day, counts)
-    if found is None:
-        raise ValueError("no published pool distribution on or before that date")
-    return found
+    """The newest published distribution in the bundled rounds (not after ``on`` when given).
+
+    :class:`NoPublishedDistributionError` before the first one, naming it.
+    """
+    published = [item for item in bundled_rounds() if item.pool is not None]
+    found = [item for item in published if on is None or item.date <= on]
+    if on is not None and not found:
+        first = min(published, key=lambda item: item.date)
+        raise NoPublishedDistributionError(on, first.number, first.date)
+    latest = max(found, key=lambda item: item.date)
+    assert latest.pool is not None
+    counts = {f"{band.low}_{band.high}": band.count for band in latest.pool.bands}
+    return PublishedDistribution(latest.number, latest.date, counts)
 
 
 def _skilled_nocs() -> NDArray[np.str_]:
@@ -337,12 +335,17 @@ def random_profiles(
     return pa.Table.from_pydict(columns, schema=SCHEMA)
 
 
-def band_of(totals: NDArray[np.int16]) -> NDArray[np.int64]:
-    """The index in BANDS of each total."""
-    lows = np.array([low for _, low, _ in BANDS])
-    # Bands are in descending order of their lower bound.
-    band: NDArray[np.int64] = np.argmax(totals[:, None] >= lows[None, :], axis=1)
-    return band
+def first_in_each_band(bands: NDArray[np.int64], limits: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Rows among the first ``limits[band]`` of their band, in row order (band ``len(limits)``:
+    none)."""
+    order = np.argsort(bands, kind="stable")
+    sorted_bands = bands[order]
+    starts = np.searchsorted(sorted_bands, np.arange(len(limits) + 1))
+    rank = np.empty(len(bands), dtype=np.int64)
+    rank[order] = np.arange(len(bands)) - starts[sorted_bands]
+    allowed = np.append(limits, 0)
+    chosen: NDArray[np.bool_] = rank < allowed[bands]
+    return chosen
 
 
 def generate_pool(
@@ -353,7 +356,13 @@ def generate_pool(
 ) -> pa.Table:
     """A pool of ``size`` valid profiles on ``on`` following the latest published distribution.
 
-    Deterministic in (size, seed, on). ``advance(n)`` is called as profiles are kept.
+    Every profile could be in the pool: it meets at least one of FSW, CEC and FST on ``on``
+    (crs-and-programs.md §4.1), as the eligibility engine decides
+    (:func:`openentry.services.eligibility.assess_table`, the engine behind ``eligible_mask``).
+    Each batch is scored, and in each band that still has room the first profiles in the pool are
+    kept; the others are dropped and later batches fill the band. Deterministic in (size, seed,
+    on). ``advance(n)`` is called as profiles are kept. :class:`NoPublishedDistributionError`
+    before the first published distribution.
     """
     if size < 1:
         raise ValueError("size must be at least 1")
@@ -364,38 +373,30 @@ def generate_pool(
     for band in np.argsort(-distribution.shares)[: size - int(wanted.sum())]:
         wanted[band] += 1
     kept: list[pa.Table] = []
-    kept_per_band = np.zeros(len(BANDS), dtype=np.int64)
+    kept_per_band = np.zeros(len(FINE_BANDS), dtype=np.int64)
     nocs = _skilled_nocs()
     snapshot = rules_package.at(on)
     for _ in range(_MAX_BATCHES):
-        if (kept_per_band >= wanted).all():
+        room = wanted - kept_per_band
+        if (room <= 0).all():
             break
         batch = random_profiles(generator, _BATCH, on, nocs)
-        read = columns_from_table(batch)
-        factors, problems = derive_factors(snapshot, read.columns)
-        totals = score(snapshot, factors).total
-        bands = band_of(totals)
-        take = np.zeros(len(totals), dtype=bool)
-        for band_index in range(len(BANDS)):
-            room = int(wanted[band_index] - kept_per_band[band_index])
-            if room <= 0:
-                continue
-            rows = np.flatnonzero(bands == band_index)[:room]
-            take[rows] = True
-            kept_per_band[band_index] += len(rows)
-            if advance is not None:
-                advance(len(rows))
-        if read.errors or problems.errors:
-            bad = sorted(set(read.errors) | set(problems.errors))
-            raise AssertionError(
-                f"synthetic profile failed validation: {read.errors or problems.errors}"[:500] + str(bad[:3])
-            )
+        # One read of the batch serves the eligibility engine and the scorer.
+        _, factors, assessment, errors = assess_table(batch, on)
+        if errors:
+            raise AssertionError(f"synthetic profile failed validation: {sorted(errors.items())[:3]}"[:500])
+        bands = fine_band_index(score(snapshot, factors).total)
+        # In each band with room, the first profiles in the pool (FSW, CEC or FST on the day).
+        take = first_in_each_band(np.where(assessment.in_pool, bands, len(FINE_BANDS)), np.maximum(room, 0))
+        kept_per_band += np.bincount(bands[take], minlength=len(FINE_BANDS))
+        if advance is not None:
+            advance(int(take.sum()))
         kept.append(batch.filter(pa.array(take)))
     else:
         missing = {
-            BANDS[i][0]: int(wanted[i] - kept_per_band[i])
-            for i in range(len(BANDS))
-            if kept_per_band[i] < wanted[i]
+            band.name: int(wanted[index] - kept_per_band[index])
+            for index, band in enumerate(FINE_BANDS)
+            if kept_per_band[index] < wanted[index]
         }
         raise RuntimeError(f"could not fill every score band: {missing}")
     pool = pa.concat_tables(kept)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from openentry.domain import Round, RoundSpec
-from openentry.forecast.synthetic import generate_pool
+from openentry.forecast.synthetic import NoPublishedDistributionError, generate_pool, latest_distribution
 from openentry.history.feed import bundled_rounds
 from openentry.history.rounds import PublishedRound
 from openentry.services.pool import load_pool_table
@@ -47,6 +47,25 @@ def published_round(number: str) -> PublishedRound:
     raise DemoError(f"no published round #{number} in the bundled rounds")
 
 
+def replicable_round(number: str) -> PublishedRound:
+    """The published round ``number`` if the demo can replicate it: a general, program or category
+    round with a published number of invitations, on or after the first published pool
+    distribution (the synthetic pool follows it). DemoError says what is allowed otherwise."""
+    published = published_round(number)
+    if published.invitations is None:
+        raise DemoError(f"round #{number} has no published number of invitations")
+    try:
+        latest_distribution(published.date)
+    except NoPublishedDistributionError as error:
+        raise DemoError(
+            f"round #{number} ({published.date.isoformat()}) cannot be replicated: IRCC published no "
+            f"pool distribution on or before that day; give a round from #{error.first_round} "
+            f"({error.first_date.isoformat()}) on"
+        ) from None
+    replica_spec(published, 1)
+    return published
+
+
 def replica_spec(published: PublishedRound, size: int) -> RoundSpec:
     """The round to run: same moment, kind, program or category; ``size`` invitations."""
     kind = published.type
@@ -72,9 +91,8 @@ def replicate_round(
     advance: Callable[[int], None] | None = None,
 ) -> DemoResult:
     """Generate, load and run; returns the replica next to the published round, with timings."""
-    published = published_round(number)
-    if published.invitations is None:
-        raise DemoError(f"round #{number} has no published number of invitations")
+    published = replicable_round(number)
+    assert published.invitations is not None
     real_pool = published.pool.total if published.pool is not None else None
     scale = pool_size / real_pool if real_pool else 1.0
     size = max(1, round(published.invitations * scale))
