@@ -300,6 +300,47 @@ CASES += [
         "first_language.test_date",
         "required for tef_canada",
     ),
+    c(
+        "first_language.scale-not-allowed",
+        broken(
+            first_language=lang(
+                test="tef_canada",
+                reading=250,
+                writing=380,
+                listening=300,
+                speaking=380,
+                test_date="2024-06-01",
+                scale="2023",
+            )
+        ),
+        "first_language.scale",
+        "'2023'",
+        "'old'",
+        "'new'",
+    ),
+    c(
+        "first_language.scale-not-tef",
+        broken(first_language=lang(scale="old")),
+        "first_language.scale",
+        "only for tef_canada results",
+    ),
+    c(
+        "first_language.scale-new-before-2023-12-11",
+        broken(
+            first_language=lang(
+                test="tef_canada",
+                reading=500,
+                writing=500,
+                listening=500,
+                speaking=500,
+                test_date="2023-12-10",
+                scale="new",
+            )
+        ),
+        "first_language.scale",
+        "from 2023-12-11",
+        "dated 2023-12-10",
+    ),
     # second_language
     c("second_language-wrong-type", broken(second_language=7), "second_language", "valid dictionary"),
     c(

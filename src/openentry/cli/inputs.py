@@ -22,6 +22,8 @@ from openentry.services.scoring import RawProfile
 
 EXIT_INVALID_PROFILE = 1
 EXIT_USAGE = 2
+# JSON nested deeper than Python's parser can follow: no profile is that deep (interfaces.md §1).
+TOO_DEEP = "JSON nested too deeply (a profile is at most 4 levels deep)"
 
 
 class UsageError(Exception):
@@ -70,6 +72,8 @@ def _json_lines(text: str) -> list[RawProfile]:
             profiles.append(
                 RawProfile(None, ProfileError("profile", f"line {number} is not valid JSON: {error.msg}"))
             )
+        except RecursionError:
+            profiles.append(RawProfile(None, ProfileError("profile", f"line {number}: {TOO_DEEP}")))
     return profiles
 
 
@@ -83,6 +87,8 @@ def read_profiles(path: str | None) -> ProfileInput:
         raise UsageError(f"{name} holds no profile")
     try:
         document = json.loads(stripped)
+    except RecursionError:
+        raise UsageError(f"cannot read {name}: {TOO_DEEP}") from None
     except json.JSONDecodeError as error:
         if path is None or path == "-" or not path.endswith(".json"):
             return ProfileInput(_json_lines(text), is_batch=True)
@@ -112,3 +118,17 @@ def parse_day(value: str | None, option: str = "--on") -> datetime.date:
     if day < first_day:
         raise UsageError(f"{option}: {value} is before Express Entry began ({first_day.isoformat()})")
     return day
+
+
+def check_writable(out: str) -> None:
+    """Refuse an output path that cannot be written (a folder, a folder that cannot be created,
+    no permission) before any work is done; a UsageError naming the path."""
+    path = Path(out)
+    if path.is_dir():
+        raise UsageError(f"--out {out}: it is a folder; give a file name such as {path / 'scores.parquet'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab"):
+            pass
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot write there ({error.strerror or error})") from None

@@ -18,6 +18,7 @@ import typer
 from openentry.cli.inputs import (
     EXIT_INVALID_PROFILE,
     UsageError,
+    check_writable,
     parse_day,
     read_profiles,
     write_json_lines,
@@ -86,6 +87,7 @@ def score_parquet_file(
         raise UsageError(f"cannot read {path}: no such file") from None
     except (pa.ArrowInvalid, OSError) as error:
         raise UsageError(f"cannot read {path}: not a Parquet file ({error})") from None
+    check_writable(out)
     batches = _timed_iteration(
         source.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=scoring_columns(schema)), timings, "read"
     )
@@ -93,7 +95,7 @@ def score_parquet_file(
     def score_batch(batch: pa.RecordBatch) -> tuple[pa.Table, int, float, float]:
         chunk_started = time.perf_counter()
         try:
-            read = columns_from_table(pa.Table.from_batches([batch]))
+            read = columns_from_table(pa.Table.from_batches([batch]), require_id=True)
         except TableError as error:
             raise UsageError(f"{path}: {error}") from None
         validated = time.perf_counter()

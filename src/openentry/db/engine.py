@@ -94,10 +94,14 @@ def open_database(url: str | None = None) -> Engine:
     try:
         migrate(engine)
     except Exception as error:
-        from sqlalchemy.exc import OperationalError
+        # sqlalchemy.exc.DatabaseError covers an unreachable server (OperationalError) and a file
+        # that is not a database or is truncated (SQLite's "file is not a database", "database
+        # disk image is malformed"): one line for the user, never a traceback.
+        from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 
-        if isinstance(error, OperationalError):
+        if isinstance(error, DriverDatabaseError):
             reason = " ".join(str(error.orig).split())
+            engine.dispose()
             raise DatabaseError(f"cannot open database {engine.url.render_as_string()}: {reason}") from error
         raise
     return engine

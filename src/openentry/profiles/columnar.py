@@ -2,18 +2,23 @@
 
 One path serves every input: JSON profiles are validated one by one (pydantic) and put in a
 table; a Parquet pool is read as a table and validated column by column, without a Python
-loop over rows. Either way :func:`columns_from_table` gives :class:`ProfileColumns` and the
-rows that failed, each with its field path and a sentence, so one bad row never stops a batch.
+loop over valid rows. The columns and their checks are derived from the pydantic model
+(profiles/columns.py), and a value refused here gets the message JSON gives for it
+(:func:`profiles.schema.field_error`), in the model's order of fields, then the checks across
+fields: a row reads the same first error whichever path it took. :func:`columns_from_table`
+gives :class:`ProfileColumns` and the rows that failed, each with its field path and a
+sentence, so one bad row never stops a batch.
 
-Flat names: a language result ``first_language.reading`` is the column
-``first_language_reading``; jobs are a list-of-struct column ``work_history``.
+Null is absent: a null takes the field's default, a null required field is "required", and a
+language result whose columns are all null is no result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,68 +26,48 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from openentry.profiles.schema import PROFILE_FIELDS, Profile
+from openentry.profiles.columns import (
+    CHOICE,
+    CHOICES,
+    COLUMN_BY_NAME,
+    DATE,
+    FLAG,
+    FLAT_COLUMNS,
+    INTEGER,
+    JOB_COLUMNS,
+    JOB_TYPE,
+    JOBS,
+    LANGUAGE,
+    LANGUAGE_FIELD_NAMES,
+    LANGUAGE_PREFIXES,
+    MOMENT,
+    NUMBER,
+    PROFILE_COLUMNS,
+    PROFILE_SCHEMA,
+    SCHEMA,
+    TEXT,
+    Column,
+)
+from openentry.profiles.schema import PROFILE_FIELDS, Profile, ProfileError, field_error, parse_profile
 from openentry.rules import codes
-from openentry.rules.candidates import ProfileColumns
-from openentry.rules.language import LanguageResults, abilities_array, is_french
+from openentry.rules.candidates import ProfileColumns, no_jobs
+from openentry.rules.eligibility.work import Jobs
+from openentry.rules.language import LanguageResults, abilities_array
 
-LANGUAGE_PREFIXES = ("first_language", "second_language", "spouse_language")
-
-JOB_TYPE = pa.struct(
-    [
-        ("noc", pa.string()),
-        ("start", pa.date32()),
-        ("end", pa.date32()),
-        ("hours_per_week", pa.float64()),
-        ("in_canada", pa.bool_()),
-        ("self_employed", pa.bool_()),
-        ("full_time_student", pa.bool_()),
-    ]
-)
-
-
-def _language_fields(prefix: str) -> list[pa.Field]:
-    return [
-        pa.field(f"{prefix}_test", pa.string()),
-        *(pa.field(f"{prefix}_{ability}", pa.float64()) for ability in codes.ABILITIES),
-        pa.field(f"{prefix}_test_date", pa.date32()),
-    ]
-
-
-SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string()),
-        pa.field("submitted_at", pa.timestamp("us", tz="UTC")),
-        pa.field("age", pa.int16()),
-        pa.field("birth_date", pa.date32()),
-        pa.field("marital_status", pa.string()),
-        pa.field("spouse_accompanying", pa.bool_()),
-        pa.field("spouse_canadian", pa.bool_()),
-        pa.field("education", pa.string()),
-        pa.field("canadian_education", pa.string()),
-        *_language_fields("first_language"),
-        *_language_fields("second_language"),
-        pa.field("canadian_work_years", pa.int16()),
-        pa.field("foreign_work_years", pa.int16()),
-        pa.field("certificate_of_qualification", pa.bool_()),
-        pa.field("job_offer", pa.string()),
-        pa.field("provincial_nomination", pa.bool_()),
-        pa.field("sibling_in_canada", pa.bool_()),
-        pa.field("spouse_education", pa.string()),
-        *_language_fields("spouse_language"),
-        pa.field("spouse_canadian_work_years", pa.int16()),
-        pa.field("primary_noc", pa.string()),
-        pa.field("provinces_of_interest", pa.list_(pa.string())),
-        pa.field("work_history", pa.list_(JOB_TYPE)),
-        pa.field("relative_in_canada", pa.bool_()),
-        pa.field("canadian_study_years", pa.int16()),
-        pa.field("spouse_canadian_study_years", pa.int16()),
-        pa.field("spouse_canadian_work_full_time_years", pa.int16()),
-        pa.field("work_authorized_in_canada", pa.bool_()),
-        pa.field("settlement_funds_cad", pa.float64()),
-        pa.field("family_size", pa.int16()),
-    ]
-)
+__all__ = [
+    "JOB_TYPE",
+    "LANGUAGE_PREFIXES",
+    "PROFILE_SCHEMA",
+    "SCHEMA",
+    "ReadTable",
+    "TableError",
+    "columns_from_table",
+    "dictionary_columns",
+    "field_path",
+    "profiles_from_table",
+    "scoring_columns",
+    "table_from_profiles",
+]
 
 # Columns a table must have; the others take the defaults of interfaces.md §1 when absent.
 REQUIRED_COLUMNS = (
@@ -92,71 +77,40 @@ REQUIRED_COLUMNS = (
     *(f"first_language_{ability}" for ability in codes.ABILITIES),
 )
 
-_DEFAULTS: dict[str, object] = {
-    "spouse_accompanying": False,
-    "spouse_canadian": False,
-    "canadian_education": "none",
-    "canadian_work_years": 0,
-    "foreign_work_years": 0,
-    "certificate_of_qualification": False,
-    "job_offer": "none",
-    "provincial_nomination": False,
-    "sibling_in_canada": False,
-    "spouse_education": "less_than_secondary",
-    "spouse_canadian_work_years": 0,
-    "relative_in_canada": False,
-    "canadian_study_years": 0,
-    "spouse_canadian_study_years": 0,
-    "spouse_canadian_work_full_time_years": 0,
-    "work_authorized_in_canada": False,
-    "family_size": 1,
-}
-
-_VOCABULARIES: dict[str, tuple[str, ...]] = {
-    "marital_status": codes.MARITAL_STATUSES,
-    "education": codes.EDUCATION_LEVELS,
-    "canadian_education": codes.CANADIAN_EDUCATION_LEVELS,
-    "job_offer": codes.JOB_OFFERS,
-    "spouse_education": codes.EDUCATION_LEVELS,
-}
-
-_RANGES: dict[str, tuple[int, int]] = {
-    "age": (0, 120),
-    "canadian_work_years": (0, 10),
-    "foreign_work_years": (0, 10),
-    "spouse_canadian_work_years": (0, 10),
-    "canadian_study_years": (0, 60),
-    "spouse_canadian_study_years": (0, 60),
-    "spouse_canadian_work_full_time_years": (0, 60),
-    "family_size": (1, 30),
-}
-
-
-# Columns scoring only type-checks (casts to SCHEMA): their values are never read.
-_TYPE_CHECKED_ONLY = frozenset(
-    {
-        "submitted_at",
-        "primary_noc",
-        "provinces_of_interest",
-        "work_history",
-        "relative_in_canada",
-        "work_authorized_in_canada",
-        "settlement_funds_cad",
-    }
+# String columns with few distinct values: cheapest read dictionary-encoded.
+CODED_COLUMNS = tuple(
+    column.name
+    for column in FLAT_COLUMNS
+    if column.kind == CHOICE or (column.kind == TEXT and column.name != "id")
 )
 
-# String columns read as codes of a vocabulary.
-CODED_COLUMNS = (*_VOCABULARIES, *(f"{prefix}_test" for prefix in LANGUAGE_PREFIXES))
+# Arrow types each kind accepts (strict as JSON: no text for a number, no number for a flag).
+_ACCEPTS: dict[str, Callable[[pa.DataType], bool]] = {
+    TEXT: lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
+    CHOICE: lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
+    INTEGER: pa.types.is_integer,
+    NUMBER: lambda kind: pa.types.is_floating(kind) or pa.types.is_integer(kind),
+    FLAG: pa.types.is_boolean,
+    DATE: lambda kind: pa.types.is_date(kind) or pa.types.is_timestamp(kind) or pa.types.is_string(kind),
+    MOMENT: lambda kind: pa.types.is_timestamp(kind) or pa.types.is_date(kind) or pa.types.is_string(kind),
+    CHOICES: lambda kind: (
+        (pa.types.is_list(kind) or pa.types.is_large_list(kind))
+        and (
+            pa.types.is_string(kind.value_type)
+            or pa.types.is_large_string(kind.value_type)
+            or pa.types.is_dictionary(kind.value_type)
+        )
+    ),
+    JOBS: lambda kind: (
+        (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and pa.types.is_struct(kind.value_type)
+    ),
+}
 
 
 def scoring_columns(schema: pa.Schema) -> list[str]:
-    """The columns of ``schema`` that :func:`columns_from_table` needs read to give the same
-    arrays and errors: all but the type-checked-only ones that already have SCHEMA's type."""
-    return [
-        name
-        for name in schema.names
-        if name not in _TYPE_CHECKED_ONLY or schema.field(name).type != SCHEMA.field(name).type
-    ]
+    """The columns of ``schema`` that :func:`columns_from_table` reads: every column, since every
+    value is checked (the same checks as JSON)."""
+    return list(schema.names)
 
 
 def dictionary_columns(schema: pa.Schema) -> list[str]:
@@ -165,34 +119,32 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
 
 
 class TableError(ValueError):
-    """The table as a whole cannot be read (an unknown or missing column, a wrong type)."""
+    """The table as a whole cannot be read (an unknown or missing column)."""
 
 
 def field_path(column: str) -> str:
     """The profile field path of a flat column name
     (``first_language_reading`` -> ``first_language.reading``)."""
-    for prefix in LANGUAGE_PREFIXES:
-        if column.startswith(prefix + "_"):
-            return f"{prefix}.{column[len(prefix) + 1 :]}"
-    return column
+    described = COLUMN_BY_NAME.get(column)
+    return described.path if described is not None else column
 
 
 def _language_row(prefix: str, result: object) -> dict[str, object]:
     if result is None:
-        return {f"{prefix}_{name}": None for name in ("test", *codes.ABILITIES, "test_date")}
+        return {f"{prefix}_{name}": None for name in LANGUAGE_FIELD_NAMES}
     data = result.model_dump()  # type: ignore[attr-defined]
-    return {f"{prefix}_{name}": data[name] for name in ("test", *codes.ABILITIES, "test_date")}
+    return {f"{prefix}_{name}": data[name] for name in LANGUAGE_FIELD_NAMES}
 
 
 def table_from_profiles(profiles: Sequence[Profile]) -> pa.Table:
-    """Validated profiles as a table of :data:`SCHEMA`."""
+    """Validated profiles as a table of every profile column (:data:`PROFILE_SCHEMA`)."""
     rows: list[dict[str, object]] = []
     for profile in profiles:
-        data = profile.model_dump(exclude={"first_language", "second_language", "spouse_language"})
+        data = profile.model_dump(exclude=set(LANGUAGE_PREFIXES))
         for prefix in LANGUAGE_PREFIXES:
             data.update(_language_row(prefix, getattr(profile, prefix)))
         rows.append(data)
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+    return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -209,70 +161,81 @@ class ReadTable:
         return ids
 
 
-def _conform(table: pa.Table) -> pa.Table:
-    """Check column names, add absent optional columns, cast to :data:`SCHEMA` types.
-
-    A dictionary-encoded string column stays encoded: its codes are read from its dictionary.
-    """
-    known = set(SCHEMA.names)
-    unknown = [name for name in table.column_names if name not in known]
-    if unknown:
-        raise TableError(f"unknown columns {unknown}; allowed columns are {SCHEMA.names}")
-    missing = [name for name in REQUIRED_COLUMNS if name not in table.column_names]
-    if missing:
-        raise TableError(f"missing required columns {missing}")
-    if "age" not in table.column_names and "birth_date" not in table.column_names:
-        raise TableError("a table needs an 'age' or a 'birth_date' column")
-    arrays = []
-    for schema_field in SCHEMA:
-        if schema_field.name in table.column_names:
-            column = table.column(schema_field.name)
-            if schema_field.type == pa.string() and column.type == pa.dictionary(pa.int32(), pa.string()):
-                arrays.append(column)
-                continue
-            try:
-                arrays.append(column.cast(schema_field.type))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-                raise TableError(
-                    f"column {schema_field.name} has type {column.type}; "
-                    f"expected {schema_field.type} ({error})"
-                ) from None
-        else:
-            arrays.append(pa.nulls(table.num_rows, type=schema_field.type))
-    return pa.Table.from_arrays(arrays, names=SCHEMA.names)
-
-
 class _Errors:
-    """Collects the first error of each row."""
+    """The first error of each row, in the order the checks run (the model's order of fields)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, describe: bool = True) -> None:
         self.has_error = np.zeros(size, dtype=np.bool_)
         self.errors: dict[int, tuple[str, str]] = {}
+        self.describe = describe  # False: only mark the rows (the caller words their errors)
 
-    def add(self, rows: NDArray[np.bool_], field: str, message_for_row: object) -> None:
+    def add(self, rows: NDArray[np.bool_], error_for_row: Callable[[int], tuple[str, str]]) -> None:
         new = rows & ~self.has_error
-        for row in np.flatnonzero(new):
-            message = message_for_row(int(row)) if callable(message_for_row) else str(message_for_row)
-            self.errors[int(row)] = (field, message)
+        if not new.any():
+            return
+        if self.describe:
+            for row in np.flatnonzero(new):
+                self.errors[int(row)] = error_for_row(int(row))
         self.has_error |= new
 
 
-def _numpy(values: pa.ChunkedArray) -> NDArray[np.generic]:
+def _numpy(values: pa.ChunkedArray | pa.Array) -> NDArray[np.generic]:
     """A column without nulls as numpy (zero-copy when it is one chunk of a fixed-width type)."""
     array: NDArray[np.generic] = values.to_numpy(zero_copy_only=False)
     return array
 
 
-def _is_null(values: pa.ChunkedArray) -> NDArray[np.bool_]:
+def _is_null(values: pa.ChunkedArray | pa.Array) -> NDArray[np.bool_]:
     if values.null_count == 0:
         return np.zeros(len(values), dtype=np.bool_)
     return np.asarray(_numpy(values.is_null()), dtype=np.bool_)
 
 
-def _with_default(table: pa.Table, column: str) -> pa.ChunkedArray:
-    values = table.column(column)
-    default = _DEFAULTS.get(column)
-    return values.fill_null(default) if default is not None and values.null_count else values
+def _mask(values: pa.ChunkedArray | pa.Array) -> NDArray[np.bool_]:
+    """A boolean Arrow result as numpy, null as False."""
+    if values.null_count:
+        values = values.fill_null(False)
+    return np.asarray(_numpy(values), dtype=np.bool_)
+
+
+def _json_value(value: object) -> object:
+    """A value read from Arrow in its JSON form (dates as ISO text), for the model's messages."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return value.isoformat()
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items() if item is not None}
+    return value
+
+
+def _value_errors(column: Column, values: pa.ChunkedArray) -> Callable[[int], tuple[str, str]]:
+    """Per row, the error JSON gives for the row's value of ``column`` (cached by value)."""
+    cache: dict[object, tuple[str, str]] = {}
+
+    def error_for_row(row: int) -> tuple[str, str]:
+        value = _json_value(values[row].as_py())
+        try:
+            return cache[value]
+        except (KeyError, TypeError):
+            pass
+        error = field_error(column.location, value)
+        found = (
+            (error.field, error.message) if error is not None else (column.path, f"{value!r} is not allowed")
+        )
+        with contextlib.suppress(TypeError):  # a list or a dict is not cached
+            cache[value] = found
+        return found
+
+    return error_for_row
+
+
+def _required(path: str) -> Callable[[int], tuple[str, str]]:
+    return lambda row: (path, "required")
 
 
 def _positions(
@@ -280,14 +243,18 @@ def _positions(
 ) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
     """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null.
 
-    A dictionary-encoded column looks up its few distinct values and takes the answers by index.
+    A dictionary-encoded column looks up its few distinct values and takes the answers by index;
+    a chunk with no value at all (an empty dictionary) is absent throughout.
     """
-    value_set = pa.array(vocabulary)
+    value_set = pa.array(vocabulary, pa.string())
     if not pa.types.is_dictionary(values.type):
         found = pc.index_in(values, value_set=value_set)
         return np.asarray(_numpy(found.fill_null(0)), dtype=np.int8), _is_null(found)
     parts = []
     for chunk in values.chunks:
+        if len(chunk.dictionary) == 0:
+            parts.append(np.full(len(chunk), -1, dtype=np.int8))
+            continue
         known = np.asarray(
             _numpy(pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)), dtype=np.int8
         )
@@ -299,145 +266,434 @@ def _positions(
     return np.maximum(found_positions, np.int8(0)), (found_positions < 0) | _is_null(values)
 
 
-def _codes(table: pa.Table, column: str, vocabulary: tuple[str, ...], errors: _Errors) -> NDArray[np.int8]:
-    values = _with_default(table, column)
-    indices, absent = _positions(values, vocabulary)
-    if absent.any():
-        is_null = _is_null(values)
-        errors.add(is_null, field_path(column), "required")
-        errors.add(
-            absent & ~is_null,
-            field_path(column),
-            lambda row: (
-                f"{values[row].as_py()!r} is not allowed; "
-                f"expected one of {', '.join(repr(v) for v in vocabulary)}"
-            ),
+def _text_flags(values: pa.ChunkedArray, test: Callable[[pa.Array], pa.Array]) -> NDArray[np.bool_]:
+    """``test`` of each text value (True where it holds; null: False), on a dictionary's values once."""
+    if not pa.types.is_dictionary(values.type):
+        return _mask(test(values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)))
+    parts = []
+    for chunk in values.chunks:
+        if len(chunk.dictionary) == 0:
+            parts.append(np.zeros(len(chunk), dtype=np.bool_))
+            continue
+        answers = _mask(test(chunk.dictionary))
+        indices = np.asarray(_numpy(chunk.indices.fill_null(0)), dtype=np.int32)
+        parts.append(np.take(answers, indices) & ~_is_null(chunk))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.bool_)
+
+
+def _bad_text(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
+    rules = column.constraints
+    if column.kind == CHOICE:
+        return _positions(values, rules.vocabulary)[1] & ~_is_null(values)
+
+    def wrong(array: pa.Array) -> pa.Array:
+        bad = pc.is_null(array)  # a placeholder of the right length: null values are never bad
+        bad = pc.and_(bad, pc.is_valid(array))
+        if rules.pattern is not None:
+            bad = pc.or_(bad, pc.invert(pc.match_substring_regex(array, rules.pattern)))
+        if rules.minimum_length is not None or rules.maximum_length is not None:
+            lengths = pc.utf8_length(array)
+            if rules.minimum_length is not None:
+                bad = pc.or_(bad, pc.less(lengths, rules.minimum_length))
+            if rules.maximum_length is not None:
+                bad = pc.or_(bad, pc.greater(lengths, rules.maximum_length))
+        return bad
+
+    return _text_flags(values, wrong)
+
+
+def _bad_number(column: Column, numbers: NDArray[np.float64] | NDArray[np.int64]) -> NDArray[np.bool_]:
+    rules = column.constraints
+    bad = np.zeros(numbers.shape[0], dtype=np.bool_)
+    if rules.finite and numbers.dtype.kind == "f":
+        bad |= ~np.isfinite(numbers)
+    if isinstance(rules.minimum, int | float):
+        bad |= numbers <= rules.minimum if rules.minimum_excluded else numbers < rules.minimum
+    if isinstance(rules.maximum, int | float):
+        bad |= numbers >= rules.maximum if rules.maximum_excluded else numbers > rules.maximum
+    return bad
+
+
+def _bad_moment(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
+    rules = column.constraints
+    bad = np.zeros(len(values), dtype=np.bool_)
+    if rules.minimum is not None:
+        bad |= _mask(pc.less(values, pa.scalar(rules.minimum, type=column.arrow_type)))
+    if rules.maximum is not None:
+        bad |= _mask(pc.greater(values, pa.scalar(rules.maximum, type=column.arrow_type)))
+    return bad
+
+
+@dataclass
+class _Checked:
+    """One column after its checks: the values in the column's type (nulls where absent or refused)."""
+
+    values: pa.ChunkedArray
+    numbers: NDArray[np.generic] | None = None  # INTEGER / NUMBER columns as numpy, nulls filled
+
+
+def _check_column(
+    column: Column, raw: pa.ChunkedArray | None, size: int, present: NDArray[np.bool_] | None, errors: _Errors
+) -> _Checked:
+    """Check one scalar column in place in the model's order; refused values become nulls."""
+    if raw is None:
+        raw = pa.chunked_array([pa.nulls(size, column.arrow_type)])
+    given = ~_is_null(raw)
+    if column.required:
+        errors.add(~given if present is None else present & ~given, _required(column.path))
+    if not _ACCEPTS[column.kind](raw.type if not pa.types.is_dictionary(raw.type) else raw.type.value_type):
+        errors.add(given, _value_errors(column, raw))
+        refused = pa.chunked_array([pa.nulls(size, column.arrow_type)])
+        numeric = column.kind in (INTEGER, NUMBER)
+        return _Checked(
+            refused,
+            np.zeros(size, dtype=np.int64 if column.kind == INTEGER else np.float64) if numeric else None,
         )
-    return indices
+    if column.kind in (TEXT, CHOICE):
+        values = raw if pa.types.is_dictionary(raw.type) else raw.cast(pa.string())
+        bad = _bad_text(column, values)
+        if bad.any():
+            errors.add(bad, _value_errors(column, raw))
+        return _Checked(values)
+    if column.kind in (INTEGER, NUMBER):
+        wide = pa.int64() if column.kind == INTEGER else pa.float64()
+        values = raw.cast(wide)
+        numbers = np.asarray(_numpy(values.fill_null(0) if values.null_count else values))
+        bad = _bad_number(column, numbers) & given
+        if bad.any():
+            errors.add(bad, _value_errors(column, raw))
+            numbers = np.where(bad, 0, numbers)
+        if column.kind == INTEGER:
+            numbers = numbers.astype(np.int16)
+        return _Checked(values, numbers)
+    if column.kind in (DATE, MOMENT):
+        try:
+            values = raw.cast(column.arrow_type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+            raise TableError(
+                f"column {column.name} has type {raw.type}; expected {column.arrow_type} ({error})"
+            ) from None
+        bad = _bad_moment(column, values)
+        if bad.any():
+            errors.add(bad, _value_errors(column, raw))
+        return _Checked(values)
+    return _Checked(raw.cast(column.arrow_type))  # FLAG
 
 
-def _integers(table: pa.Table, column: str, errors: _Errors, fill: int = 0) -> NDArray[np.int16]:
-    values = _with_default(table, column)
-    given = ~_is_null(values)
-    numbers = np.asarray(_numpy(values.fill_null(fill) if values.null_count else values), dtype=np.int16)
-    low, high = _RANGES[column]
-    errors.add(
-        given & ((numbers < low) | (numbers > high)),
-        field_path(column),
-        lambda row: f"{numbers[row]} is out of range; allowed {low} to {high}",
+def _list_errors(column: Column, raw: pa.ChunkedArray) -> Callable[[int], tuple[str, str]]:
+    """Per row, the error JSON gives for the row's whole list (provinces, jobs)."""
+
+    def error_for_row(row: int) -> tuple[str, str]:
+        error = field_error(column.location, _json_value(raw[row].as_py()))
+        return (error.field, error.message) if error is not None else (column.path, "not allowed")
+
+    return error_for_row
+
+
+def _list_column(raw: pa.ChunkedArray) -> pa.Array:
+    array = raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
+    return array.cast(pa.list_(array.type.value_type)) if pa.types.is_large_list(array.type) else array
+
+
+def _check_provinces(column: Column, raw: pa.ChunkedArray, errors: _Errors) -> pa.ChunkedArray:
+    given = ~_is_null(raw)
+    if not _ACCEPTS[column.kind](raw.type):
+        errors.add(given, _list_errors(column, raw))
+        return pa.chunked_array([pa.nulls(len(raw), column.arrow_type)])
+    lists = _list_column(raw)
+    if pa.types.is_dictionary(lists.type.value_type):
+        lists = lists.cast(pa.list_(pa.string()))
+    flat = pc.list_flatten(lists)
+    owners = np.asarray(_numpy(pc.list_parent_indices(lists)), dtype=np.int64)
+    unknown = _is_null(pc.index_in(flat, value_set=pa.array(column.constraints.vocabulary)))
+    bad = np.zeros(len(raw), dtype=np.bool_)
+    bad[owners[unknown]] = True
+    if column.constraints.minimum_length is not None:
+        lengths = np.asarray(_numpy(pc.list_value_length(lists).fill_null(column.constraints.minimum_length)))
+        bad |= given & (lengths < column.constraints.minimum_length)
+    if bad.any():
+        errors.add(bad, _list_errors(column, raw))
+    return pa.chunked_array([lists.cast(column.arrow_type)])
+
+
+@dataclass(frozen=True)
+class _CheckedJobs:
+    jobs: Jobs
+    has_work_history: NDArray[np.bool_] | None
+    end_before_start: NDArray[np.bool_]
+
+
+def _check_jobs(column: Column, raw: pa.ChunkedArray | None, size: int, errors: _Errors) -> _CheckedJobs:
+    """Check every job of every row with the job's columns (derived from the model's Job)."""
+    if raw is None or raw.null_count == len(raw):
+        return _CheckedJobs(no_jobs(), None, np.zeros(size, dtype=np.bool_))
+    lists = _list_column(raw) if _ACCEPTS[column.kind](raw.type) else None
+    if lists is None:
+        errors.add(~_is_null(raw), _list_errors(column, raw))
+        return _CheckedJobs(no_jobs(), None, np.zeros(size, dtype=np.bool_))
+    lengths = np.asarray(_numpy(pc.list_value_length(lists).fill_null(0)), dtype=np.int64)
+    has_history = lengths > 0
+    flat = pc.list_flatten(lists)
+    owner = np.asarray(_numpy(pc.list_parent_indices(lists)), dtype=np.int64)
+    job_count = len(flat)
+    bad_job = np.asarray(_is_null(flat), dtype=np.bool_).copy()
+    known = {job_column.name for job_column in JOB_COLUMNS}
+    if any(field.name not in known for field in flat.type):
+        bad_job[:] = True
+    checked: dict[str, pa.ChunkedArray] = {}
+    numbers: dict[str, NDArray[np.generic]] = {}
+    job_errors = _Errors(job_count, describe=False)
+    for job_column in JOB_COLUMNS:
+        child = (
+            pc.struct_field(flat, job_column.name)
+            if flat.type.get_field_index(job_column.name) >= 0
+            else None
+        )
+        result = _check_column(
+            job_column, None if child is None else pa.chunked_array([child]), job_count, None, job_errors
+        )
+        checked[job_column.name] = result.values
+        if result.numbers is not None:
+            numbers[job_column.name] = result.numbers
+    bad_job |= job_errors.has_error
+    bad_rows = np.zeros(size, dtype=np.bool_)
+    bad_rows[owner[bad_job]] = True
+    if bad_rows.any():
+        errors.add(bad_rows, _list_errors(column, raw))
+
+    def dates(name: str) -> NDArray[np.datetime64]:
+        return _days(checked[name])
+
+    def flags(name: str) -> NDArray[np.bool_]:
+        return _mask(checked[name])
+
+    start, end = dates("start"), dates("end")
+    end_before_start = np.zeros(size, dtype=np.bool_)
+    backwards = ~np.isnat(end) & ~np.isnat(start) & (end < start)
+    end_before_start[owner[backwards]] = True
+    noc_text = checked["noc"]
+    if pa.types.is_dictionary(noc_text.type):
+        noc_text = noc_text.cast(pa.string())
+    noc = np.asarray(_numpy(pc.cast(noc_text, pa.int64(), safe=False).fill_null(-1)), dtype=np.int64)
+    jobs = Jobs(
+        owner=owner,
+        noc=np.where(bad_job, -1, noc),
+        start=np.where(bad_job, np.datetime64("NaT"), start),
+        end=end,
+        hours_per_week=np.where(bad_job, 0.0, np.asarray(numbers["hours_per_week"], dtype=np.float64)),
+        in_canada=flags("in_canada"),
+        self_employed=flags("self_employed"),
+        full_time_student=flags("full_time_student"),
     )
-    return np.maximum(numbers, np.int16(-1))
+    return _CheckedJobs(jobs, has_history, end_before_start)
 
 
-def _flags(table: pa.Table, column: str) -> NDArray[np.bool_]:
-    values = table.column(column)
+def _days(values: pa.ChunkedArray) -> NDArray[np.datetime64]:
+    """Days as datetime64[D], NaT where null (the day numbers of date32, null as NaT's number)."""
+    numbers = values.cast(pa.date32()).cast(pa.int32()).cast(pa.int64())
+    if numbers.null_count:
+        numbers = numbers.fill_null(np.datetime64("NaT", "D").view(np.int64).item())
+    return np.asarray(_numpy(numbers)).view("datetime64[D]")
+
+
+def _flags(checked: _Checked, default: object) -> NDArray[np.bool_]:
+    values = checked.values
     if values.null_count:
-        values = values.fill_null(bool(_DEFAULTS.get(column, False)))
+        values = values.fill_null(bool(default))
     return np.asarray(_numpy(values), dtype=np.bool_)
 
 
-def _dates(table: pa.Table, column: str) -> NDArray[np.datetime64]:
-    """Days as datetime64[D], NaT where null (the day numbers of date32, null as NaT's number)."""
-    values = table.column(column).cast(pa.date32()).cast(pa.int32()).cast(pa.int64())
-    if values.null_count:
-        values = values.fill_null(np.datetime64("NaT", "D").view(np.int64).item())
-    return np.asarray(_numpy(values)).view("datetime64[D]")
+def _codes(checked: _Checked, column: Column) -> NDArray[np.int8]:
+    values = checked.values
+    if column.default is not None and values.null_count:
+        values = values.fill_null(column.default)
+    return _positions(values, column.constraints.vocabulary)[0]
 
 
-def _language(table: pa.Table, prefix: str, errors: _Errors, required: bool) -> LanguageResults:
-    tests_column = table.column(f"{prefix}_test")
-    has_test = ~_is_null(tests_column)
-    positions, absent = _positions(tests_column, codes.LANGUAGE_TESTS[1:])
-    known = has_test & ~absent
-    if required:
-        errors.add(~has_test, f"{prefix}.test", "required")
-    errors.add(
-        has_test & ~known,
-        f"{prefix}.test",
-        lambda row: (
-            f"{tests_column[row].as_py()!r} is not allowed; "
-            f"expected one of {', '.join(codes.LANGUAGE_TESTS[1:])}"
-        ),
-    )
-    tests = (positions + np.int8(1)) * known  # 0: no (known) test
-    scores: NDArray[np.float64] = abilities_array(table.num_rows, np.float64)  # type: ignore[assignment]
+def _integers(checked: _Checked, column: Column, absent: int | None = None) -> NDArray[np.int16]:
+    assert checked.numbers is not None
+    numbers = np.asarray(checked.numbers, dtype=np.int16)
+    fill = absent if absent is not None else column.default
+    if checked.values.null_count and isinstance(fill, int) and fill:
+        numbers = np.where(_is_null(checked.values), np.int16(fill), numbers)
+    return numbers
+
+
+def _language(prefix: str, checked: dict[str, _Checked], size: int) -> LanguageResults:
+    tests = _positions(checked[f"{prefix}_test"].values, codes.LANGUAGE_TESTS[1:])
+    known = ~tests[1]
+    scores: NDArray[np.float64] = abilities_array(size, np.float64)  # type: ignore[assignment]
     for ability_code, ability in enumerate(codes.ABILITIES):
-        values = table.column(f"{prefix}_{ability}")
-        missing = _is_null(values)
-        column = scores[:, ability_code]
-        column[:] = _numpy(values.fill_null(0.0) if values.null_count else values)
-        not_a_number = np.isnan(column)
-        if not_a_number.any():
-            missing |= not_a_number
-            column[not_a_number] = 0.0
-        if missing.any():
-            errors.add(known & missing, f"{prefix}.{ability}", "required")
-        if np.isinf(column).any():
-            np.nan_to_num(column, copy=False)  # the largest finite numbers, as for any score off the scale
-    test_dates = _dates(table, f"{prefix}_test_date")
-    tef = tests == codes.LANGUAGE_TESTS.index("tef_canada")
-    errors.add(
-        tef & np.isnat(test_dates),
-        f"{prefix}.test_date",
-        "required for tef_canada (it picks the old or new scale)",
+        numbers = checked[f"{prefix}_{ability}"].numbers
+        assert numbers is not None
+        scores[:, ability_code] = numbers
+    scales = _positions(checked[f"{prefix}_scale"].values, codes.TEF_SCALES)
+    named = ~scales[1]
+    return LanguageResults(
+        tests=((tests[0] + np.int8(1)) * known).astype(np.int8),
+        scores=scores,
+        test_dates=_days(checked[f"{prefix}_test_date"].values),
+        scales=((scales[0] + np.int8(1)) * named).astype(np.int8) if named.any() else None,
     )
-    return LanguageResults(tests=tests, scores=scores, test_dates=test_dates)
 
 
-def columns_from_table(raw_table: pa.Table) -> ReadTable:
-    """Validate a table column by column and return its arrays; raises TableError for the whole table."""
-    table = _conform(raw_table)
-    size = table.num_rows
+def _conformed_names(table: pa.Table) -> None:
+    unknown = [name for name in table.column_names if name not in PROFILE_SCHEMA.names]
+    if unknown:
+        raise TableError(f"unknown columns {unknown}; allowed columns are {PROFILE_SCHEMA.names}")
+    missing = [name for name in REQUIRED_COLUMNS if name not in table.column_names]
+    if missing:
+        raise TableError(f"missing required columns {missing}")
+    if "age" not in table.column_names and "birth_date" not in table.column_names:
+        raise TableError("a table needs an 'age' or a 'birth_date' column")
+
+
+def _row_error(
+    table: pa.Table, require_id: bool, fallback: tuple[str, str]
+) -> Callable[[int], tuple[str, str]]:
+    """Per row, the error JSON gives for the whole row (the checks across fields)."""
+
+    def error_for_row(row: int) -> tuple[str, str]:
+        profile = next(profiles_from_table(table.slice(row, 1)))
+        try:
+            parse_profile(profile, require_id=require_id)
+        except ProfileError as error:
+            return error.field, error.message
+        return fallback
+
+    return error_for_row
+
+
+def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> ReadTable:
+    """Validate a table column by column and return its arrays; raises TableError for the whole table.
+
+    ``require_id``: every row needs an id (a batch or a pool, interfaces.md §1).
+    """
+    _conformed_names(raw_table)
+    size = raw_table.num_rows
     errors = _Errors(size)
-    has_age = ~_is_null(table.column("age"))
-    birth_date = _dates(table, "birth_date")
-    has_birth = ~np.isnat(birth_date)
-    errors.add(has_age == has_birth, "age", "give exactly one of age and birth_date")
-    age = _integers(table, "age", errors, fill=-1)
-    age = np.where(has_age, age, -1).astype(np.int16)
-    marital_status = _codes(table, "marital_status", codes.MARITAL_STATUSES, errors)
-    education = _codes(table, "education", codes.EDUCATION_LEVELS, errors)
-    canadian_education = _codes(table, "canadian_education", codes.CANADIAN_EDUCATION_LEVELS, errors)
-    first = _language(table, "first_language", errors, required=True)
-    second = _language(table, "second_language", errors, required=False)
-    same_language = (second.tests != 0) & (is_french(second.tests) == is_french(first.tests))
-    errors.add(
-        same_language, "second_language.test", "the second language must be the other official language"
+    checked: dict[str, _Checked] = {}
+    present: NDArray[np.bool_] | None = None
+    language_present: dict[str, NDArray[np.bool_]] = {}
+    provinces = pa.chunked_array([pa.nulls(size, SCHEMA.field("provinces_of_interest").type)])
+    checked_jobs = _CheckedJobs(no_jobs(), None, np.zeros(size, dtype=np.bool_))
+    for column in PROFILE_COLUMNS:
+        raw = raw_table.column(column.name) if column.name in raw_table.column_names else None
+        if column.kind == LANGUAGE:
+            names = [f"{column.name}_{name}" for name in LANGUAGE_FIELD_NAMES]
+            present = np.zeros(size, dtype=np.bool_)
+            for name in names:
+                if name in raw_table.column_names:
+                    present |= ~_is_null(raw_table.column(name))
+            language_present[column.name] = present
+            if column.required:
+                errors.add(~present, _required(column.name))
+            continue
+        in_language = len(column.location) == 2
+        if column.kind == CHOICES:
+            if raw is not None:
+                provinces = _check_provinces(column, raw, errors)
+        elif column.kind == JOBS:
+            checked_jobs = _check_jobs(column, raw, size, errors)
+        else:
+            checked[column.name] = _check_column(column, raw, size, present if in_language else None, errors)
+    table = pa.table(
+        {
+            name: (checked[name].values if name in checked else provinces)
+            for name in PROFILE_SCHEMA.names
+            if name != "work_history"
+        }
     )
-    canadian_work_years = _integers(table, "canadian_work_years", errors)
-    foreign_work_years = _integers(table, "foreign_work_years", errors)
-    job_offer = _codes(table, "job_offer", codes.JOB_OFFERS, errors)
-    spouse_education = _codes(table, "spouse_education", codes.EDUCATION_LEVELS, errors)
-    spouse_language = _language(table, "spouse_language", errors, required=False)
-    spouse_canadian_work_years = _integers(table, "spouse_canadian_work_years", errors)
-    for column in (
-        "canadian_study_years",
-        "spouse_canadian_study_years",
-        "spouse_canadian_work_full_time_years",
-        "family_size",
-    ):
-        _integers(table, column, errors)
+    table = table.append_column(
+        "work_history",
+        raw_table.column("work_history")
+        if checked_jobs.has_work_history is not None
+        else pa.nulls(size, SCHEMA.field("work_history").type),
+    )
+    _cross_field_checks(table, checked, language_present, checked_jobs, errors, require_id)
+
+    def described(name: str) -> Column:
+        return COLUMN_BY_NAME[name]
+
+    has_age = ~_is_null(checked["age"].values)
+    age = np.where(has_age, _integers(checked["age"], described("age"), absent=-1), -1).astype(np.int16)
     columns = ProfileColumns(
         age=age,
-        birth_date=birth_date,
-        marital_status=marital_status,
-        spouse_accompanying=_flags(table, "spouse_accompanying"),
-        spouse_canadian=_flags(table, "spouse_canadian"),
-        education=education,
-        canadian_education=canadian_education,
-        first_language=first,
-        second_language=second,
-        canadian_work_years=canadian_work_years,
-        foreign_work_years=foreign_work_years,
-        certificate_of_qualification=_flags(table, "certificate_of_qualification"),
-        job_offer=job_offer,
-        provincial_nomination=_flags(table, "provincial_nomination"),
-        sibling_in_canada=_flags(table, "sibling_in_canada"),
-        spouse_education=spouse_education,
-        spouse_language=spouse_language,
-        spouse_canadian_work_years=spouse_canadian_work_years,
+        birth_date=_days(checked["birth_date"].values),
+        marital_status=_codes(checked["marital_status"], described("marital_status")),
+        spouse_accompanying=_flags(checked["spouse_accompanying"], described("spouse_accompanying").default),
+        spouse_canadian=_flags(checked["spouse_canadian"], described("spouse_canadian").default),
+        education=_codes(checked["education"], described("education")),
+        canadian_education=_codes(checked["canadian_education"], described("canadian_education")),
+        first_language=_language("first_language", checked, size),
+        second_language=_language("second_language", checked, size),
+        canadian_work_years=_integers(checked["canadian_work_years"], described("canadian_work_years")),
+        foreign_work_years=_integers(checked["foreign_work_years"], described("foreign_work_years")),
+        certificate_of_qualification=_flags(checked["certificate_of_qualification"], False),
+        job_offer=_codes(checked["job_offer"], described("job_offer")),
+        provincial_nomination=_flags(checked["provincial_nomination"], False),
+        sibling_in_canada=_flags(checked["sibling_in_canada"], False),
+        spouse_education=_codes(checked["spouse_education"], described("spouse_education")),
+        spouse_language=_language("spouse_language", checked, size),
+        spouse_canadian_work_years=_integers(
+            checked["spouse_canadian_work_years"], described("spouse_canadian_work_years")
+        ),
+        jobs=checked_jobs.jobs,
+        has_work_history=checked_jobs.has_work_history,
     )
     return ReadTable(columns=columns, id_column=table.column("id"), errors=errors.errors)
+
+
+def _cross_field_checks(
+    table: pa.Table,
+    checked: dict[str, _Checked],
+    language_present: dict[str, NDArray[np.bool_]],
+    checked_jobs: _CheckedJobs,
+    errors: _Errors,
+    require_id: bool,
+) -> None:
+    """The checks across fields of schema._cross_field_error, in its order; messages from it."""
+
+    def add(rows: NDArray[np.bool_], field: str, message: str) -> None:
+        if rows.any():
+            errors.add(rows, _row_error(table, require_id, (field, message)))
+
+    has_age = ~_is_null(checked["age"].values)
+    has_birth = ~_is_null(checked["birth_date"].values)
+    add(has_age == has_birth, "age", "give exactly one of age and birth_date")
+    tef = codes.LANGUAGE_TESTS.index("tef_canada") - 1
+    tests: dict[str, NDArray[np.int8]] = {}
+    for prefix in LANGUAGE_PREFIXES:
+        positions, absent = _positions(checked[f"{prefix}_test"].values, codes.LANGUAGE_TESTS[1:])
+        test = np.where(absent, -1, positions)
+        tests[prefix] = test
+        add(
+            (test == tef) & _is_null(checked[f"{prefix}_test_date"].values), f"{prefix}.test_date", "required"
+        )
+        add(
+            (test != tef) & (test >= 0) & ~_is_null(checked[f"{prefix}_scale"].values),
+            f"{prefix}.scale",
+            "only for tef_canada results",
+        )
+    french = np.array([test in codes.FRENCH_TESTS for test in codes.LANGUAGE_TESTS[1:]])
+    first, second = tests["first_language"], tests["second_language"]
+    add(
+        (second >= 0) & (first >= 0) & (french[second] == french[first]),
+        "second_language.test",
+        "the second language must be the other official language",
+    )
+    provinces = table.column("provinces_of_interest")
+    if provinces.null_count < len(provinces):
+        lists = _list_column(provinces)
+        has_all = np.zeros(len(provinces), dtype=np.bool_)
+        flat = pc.list_flatten(lists)
+        owners = np.asarray(_numpy(pc.list_parent_indices(lists)), dtype=np.int64)
+        has_all[owners[_mask(pc.equal(flat, codes.EVERY_PROVINCE))]] = True
+        lengths = np.asarray(_numpy(pc.list_value_length(lists).fill_null(0)))
+        add(has_all & (lengths > 1), "provinces_of_interest", '"ALL" stands alone')
+    add(checked_jobs.end_before_start, "work_history", "a job ends before it starts")
+    if require_id:
+        add(_is_null(checked["id"].values), "id", "required when scoring a batch or loading a pool")
 
 
 def _plain(value: object) -> object:
@@ -448,36 +704,27 @@ def _plain(value: object) -> object:
     return value
 
 
+def _number(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def profiles_from_table(table: pa.Table) -> Iterator[dict[str, object]]:
-    """Each row as a profile JSON object (interfaces.md §1); absent optional fields are left out."""
+    """Each row as a profile JSON object (interfaces.md §1); null fields are left out (absent)."""
+    abilities = set(codes.ABILITIES)
     for row in table.to_pylist():
         profile: dict[str, object] = {}
-        for name, value in row.items():
-            prefix = next((p for p in LANGUAGE_PREFIXES if name.startswith(p + "_")), None)
-            if prefix is not None:
-                continue
-            if value is None and name in (
-                "age",
-                "birth_date",
-                "id",
-                "submitted_at",
-                "settlement_funds_cad",
-                "primary_noc",
-            ):
-                continue
-            if name == "work_history" and value is not None:
-                value = [{key: _plain(item) for key, item in job.items()} for job in value]
-            profile[name] = _plain(value)
         for prefix in LANGUAGE_PREFIXES:
-            test = row[f"{prefix}_test"]
-            if test is None:
-                profile[prefix] = None
+            result = {
+                name: (_number(value) if name in abilities else _plain(value))
+                for name in LANGUAGE_FIELD_NAMES
+                if (value := row.get(f"{prefix}_{name}")) is not None
+            }
+            if result:
+                profile[prefix] = result
+        for name, value in row.items():
+            if value is None or name not in PROFILE_FIELDS:
                 continue
-            result: dict[str, object] = {"test": test}
-            for ability in codes.ABILITIES:
-                score = row[f"{prefix}_{ability}"]
-                result[ability] = int(score) if float(score).is_integer() else score
-            if row[f"{prefix}_test_date"] is not None:
-                result["test_date"] = _plain(row[f"{prefix}_test_date"])
-            profile[prefix] = result
+            if name == "work_history":
+                value = [_json_value(job) for job in value]
+            profile[name] = _plain(value)
         yield {name: profile[name] for name in PROFILE_FIELDS if name in profile}

@@ -1,26 +1,49 @@
 """The profile contract (shared/spec/interfaces.md §1), parsed and validated with pydantic.
 
+This model is the one description of a profile: the JSON path validates with it, and the
+columnar path (profiles/columns.py) derives from it the Arrow schema and the same checks
+(types, ranges, patterns, vocabularies), with the same field path and message per value.
+Vocabularies come from rules/codes.py, the names the formulas index by.
+
 Unknown fields are errors (a typo must not silently score as "absent"); numbers and booleans
-are strict (``"7"`` is not a number); every error is reported as one field path and one
-sentence that says what is allowed. Checks that need the scoring date (a score on the scale
-of its test date, a test not yet accepted, a result dated after the day) are made by the
-rules when the profile is scored.
+are strict (``"7"`` is not a number) and finite (NaN and infinities are refused); every error
+is reported as one field path and one sentence that says what is allowed. Checks that need the
+scoring date (a score on the scale of its test date, a test not yet accepted, a result dated
+after the day, an age over the bound on the day) are made by the rules when the profile is scored.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+)
 
-from openentry.rules import codes
+from openentry.rules import codes, default_tree
+from openentry.rules.candidates import MAXIMUM_AGE
+
+# Hours a week a job can plausibly have (12 hours a day, 7 days): above it a value is a typing
+# mistake. A validation bound on the facts, not a rule of law (the law caps counted hours at 30
+# a week, crs-and-programs.md §3.1).
+MAXIMUM_HOURS_PER_WEEK = 84
+# Express Entry opened on the first day of the rules (2015-01-01): no profile entered the pool
+# before it. Law, read from the parameter tree.
+EXPRESS_ENTRY_OPENED = datetime.datetime.combine(default_tree().first_day, datetime.time(), datetime.UTC)
 
 Identifier = Annotated[str, Strict(), Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 Count = Annotated[int, Strict(), Field(ge=0, le=60)]
 WorkYears = Annotated[int, Strict(), Field(ge=0, le=10)]
 Flag = Annotated[bool, Strict()]
-Score = Annotated[float, Strict()]
+Score = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 NocCode = Annotated[str, Strict(), Field(pattern=r"^[0-9]{5}$")]
 
 
@@ -34,27 +57,24 @@ def _text_only(value: object) -> object:
 IsoDate = Annotated[datetime.date, BeforeValidator(_text_only)]
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 
-EducationLevel = Literal[
-    "less_than_secondary",
-    "secondary",
-    "one_year_post_secondary",
-    "two_year_post_secondary",
-    "bachelors",
-    "two_or_more",
-    "masters",
-    "doctoral",
-]
-MaritalStatus = Literal[
-    "never_married", "married", "common_law", "divorced", "separated", "widowed", "annulled"
-]
-CanadianEducation = Literal["none", "one_or_two_year", "three_year_or_longer"]
-JobOffer = Literal["none", "teer0_major_group_00", "other_teer_0_1_2_3"]
-LanguageTest = Literal["ielts", "celpip", "pte_core", "tef_canada", "tcf_canada", "clb", "nclc"]
-Province = Literal["ALL", "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
-
-assert set(EducationLevel.__args__) == set(codes.EDUCATION_LEVELS)  # type: ignore[attr-defined]
-assert set(MaritalStatus.__args__) == set(codes.MARITAL_STATUSES)  # type: ignore[attr-defined]
-assert set(LanguageTest.__args__) == set(codes.LANGUAGE_TESTS[1:])  # type: ignore[attr-defined]
+# The vocabularies are those of rules/codes.py (the codes the formulas index by), as Literals.
+# Type checkers see plain strings: a Literal built from a tuple is only known when the code runs.
+if TYPE_CHECKING:
+    EducationLevel = str
+    MaritalStatus = str
+    CanadianEducation = str
+    JobOffer = str
+    LanguageTest = str
+    TefScale = str
+    Province = str
+else:
+    EducationLevel = Literal[codes.EDUCATION_LEVELS]
+    MaritalStatus = Literal[codes.MARITAL_STATUSES]
+    CanadianEducation = Literal[codes.CANADIAN_EDUCATION_LEVELS]
+    JobOffer = Literal[codes.JOB_OFFERS]
+    LanguageTest = Literal[codes.LANGUAGE_TESTS[1:]]
+    TefScale = Literal[codes.TEF_SCALES]
+    Province = Literal[(codes.EVERY_PROVINCE, *codes.PROVINCES)]
 
 
 class _Strict(BaseModel):
@@ -70,6 +90,8 @@ class LanguageResult(_Strict):
     listening: Score
     speaking: Score
     test_date: IsoDate | None = None
+    # TEF Canada only: "old" or "new" (codes.TEF_SCALES); absent, the scale of the test date.
+    scale: TefScale | None = None
 
     @property
     def is_french(self) -> bool:
@@ -82,22 +104,22 @@ class Job(_Strict):
     noc: NocCode
     start: IsoDate
     end: IsoDate | None = None
-    hours_per_week: Annotated[float, Strict(), Field(gt=0)]
+    hours_per_week: Annotated[float, Strict(), Field(gt=0, le=MAXIMUM_HOURS_PER_WEEK, allow_inf_nan=False)]
     in_canada: Flag
     self_employed: Flag = False
     full_time_student: Flag = False
 
 
 def _every_province() -> list[Province]:
-    return ["ALL"]
+    return [codes.EVERY_PROVINCE]
 
 
 class Profile(_Strict):
     """One candidate's Express Entry profile."""
 
     id: Identifier | None = None
-    submitted_at: IsoDateTime | None = None
-    age: Annotated[int, Strict(), Field(ge=0, le=120)] | None = None
+    submitted_at: Annotated[IsoDateTime, Field(ge=EXPRESS_ENTRY_OPENED)] | None = None
+    age: Annotated[int, Strict(), Field(ge=0, le=MAXIMUM_AGE)] | None = None
     birth_date: IsoDate | None = None
     marital_status: MaritalStatus
     spouse_accompanying: Flag = False
@@ -125,7 +147,7 @@ class Profile(_Strict):
     spouse_canadian_study_years: Count = 0
     spouse_canadian_work_full_time_years: Count = 0
     work_authorized_in_canada: Flag = False
-    settlement_funds_cad: Annotated[float, Strict(), Field(ge=0)] | None = None
+    settlement_funds_cad: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = None
     family_size: Annotated[int, Strict(), Field(ge=1, le=30)] = 1
 
 
@@ -165,6 +187,17 @@ def _allowed_fields(location: tuple[int | str, ...]) -> tuple[str, ...]:
     return PROFILE_FIELDS
 
 
+def shown(value: object) -> str:
+    """A value as a message shows it (text quoted, numbers as Python writes them: 500.0, nan)."""
+    return repr(value)
+
+
+# Why a bound is where it is, added to the message of a value beyond it (by field name).
+_BOUND_REASONS = {
+    "submitted_at": f"Express Entry opened on {EXPRESS_ENTRY_OPENED.date().isoformat()}",
+}
+
+
 def _message(error: Any) -> str:
     kind = error["type"]
     location = tuple(error["loc"])
@@ -182,11 +215,26 @@ def _message(error: Any) -> str:
         return f"{given!r} must be 1-64 characters of A-Z a-z 0-9 . _ : -"
     if kind == "timezone_aware":
         return f"{given!r} needs a UTC offset, like 2024-01-15T10:22:00Z"
+    if (
+        kind == "less_than_equal"
+        and location
+        and location[-1] == "hours_per_week"
+        and isinstance(given, float | int)
+    ):
+        return (
+            f"{given:g} hours a week is more than {MAXIMUM_HOURS_PER_WEEK} (12 hours a day, 7 days); "
+            "hours above 30 a week do not count anyway"
+        )
+    if kind == "finite_number":
+        return f"must be a finite number (given {shown(given)})"
     detail = str(error["msg"])
     detail = detail[0].lower() + detail[1:] if detail else detail
-    return (
-        f"{detail} (given {given!r})" if given is not None and not isinstance(given, dict | list) else detail
-    )
+    if given is not None and not isinstance(given, dict | list):
+        detail = f"{detail} (given {shown(given)})"
+    reason = _BOUND_REASONS.get(str(location[-1])) if location else None
+    if reason is not None and kind in ("less_than_equal", "greater_than_equal"):
+        detail = f"{detail}: {reason}"
+    return detail
 
 
 def _cross_field_error(profile: Profile) -> ProfileError | None:
@@ -197,6 +245,10 @@ def _cross_field_error(profile: Profile) -> ProfileError | None:
         if result is not None and result.test == "tef_canada" and result.test_date is None:
             return ProfileError(
                 f"{field_name}.test_date", "required for tef_canada (it picks the old or new scale)"
+            )
+        if result is not None and result.scale is not None and result.test != "tef_canada":
+            return ProfileError(
+                f"{field_name}.scale", f"only for tef_canada results (leave it out for {result.test})"
             )
     second = profile.second_language
     if second is not None and second.is_french == profile.first_language.is_french:
@@ -221,11 +273,44 @@ def parse_profile(raw: object, require_id: bool = False) -> Profile:
     try:
         profile = Profile.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise ProfileError(_path(tuple(first["loc"])), _message(first)) from None
+        raise error_of(error) from None
     problem = _cross_field_error(profile)
     if problem is not None:
         raise problem
     if require_id and profile.id is None:
         raise ProfileError("id", "required when scoring a batch or loading a pool")
     return profile
+
+
+def error_of(error: ValidationError, prefix: tuple[int | str, ...] = ()) -> ProfileError:
+    """The first error of a pydantic validation as a ProfileError (its path under ``prefix``)."""
+    first = error.errors()[0]
+    location = (*prefix, *first["loc"])
+    return ProfileError(_path(location), _message({**first, "loc": location}))
+
+
+def _field_adapters() -> dict[tuple[str, ...], TypeAdapter[Any]]:
+    adapters: dict[tuple[str, ...], TypeAdapter[Any]] = {}
+    for name, info in Profile.model_fields.items():
+        adapters[(name,)] = TypeAdapter(info.rebuild_annotation())
+    for name, info in LanguageResult.model_fields.items():
+        adapters[("language", name)] = TypeAdapter(info.rebuild_annotation())
+    return adapters
+
+
+_ADAPTERS = _field_adapters()
+
+
+def field_error(location: tuple[str, ...], value: object) -> ProfileError | None:
+    """The error JSON gives for ``value`` in one field, or None when the field accepts it.
+
+    ``location`` is a profile field name, or the name of a language result field and the field
+    inside it (``("first_language", "reading")``); ``value`` is in its JSON form (dates as text).
+    Used by the columnar path so that a value refused there reads exactly as in JSON.
+    """
+    key = ("language", location[1]) if len(location) == 2 else location
+    try:
+        _ADAPTERS[key].validate_python(value)
+    except ValidationError as error:
+        return error_of(error, location)
+    return None

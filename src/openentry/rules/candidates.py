@@ -3,9 +3,17 @@
 :class:`ProfileColumns` is a pool of profiles as columns of integer codes, numbers and dates
 (one row a candidate), whatever it came from (JSON, Parquet, the database). On a scoring day,
 :func:`derive_factors` turns it into :class:`CandidateFactors`: age on that day, CLB/NCLC
-levels from the test results under the tables of their test dates, and the spouse column of
-crs-and-programs.md §1.1. Problems that only show on a date (a test not yet accepted, a
-result dated after the day, an invalid score on the scale of its date) come back per row.
+levels from the test results under the tables of their test dates, the spouse column of
+crs-and-programs.md §1.1, and the years of skilled work the CRS counts. Problems that only show
+on a date (a test not yet accepted, a result dated after the day, an invalid score on the scale
+of its date, an age beyond :data:`MAXIMUM_AGE`) come back per row.
+
+Work experience, one rule for every path (interfaces.md §1 ``work_history``): where a profile
+gives a work history, the skilled (TEER 0-3) Canadian and foreign years the CRS counts are the
+whole years of 1,560 hours of it in the last 10 years up to the scoring day (crs-and-programs.md
+§1.6, §3.1), the derivation eligibility uses; the declared ``canadian_work_years`` and
+``foreign_work_years`` are then only compared with it, and a disagreement is a warning on the
+row. Without a work history, the declared years count.
 """
 
 from __future__ import annotations
@@ -13,15 +21,36 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from openentry.rules import codes, language
+from openentry.rules.eligibility.work import Jobs, hours_in_window, total_hours, whole_years
 from openentry.rules.language import ConvertedLanguage, LanguageResults
+from openentry.rules.noc import catalogue
 from openentry.rules.snapshot import WITH_SPOUSE, WITHOUT_SPOUSE, LanguageRules, RulesSnapshot
 
 Flags = NDArray[np.bool_]
+
+# The oldest age a profile can state or imply on its scoring day. A validation bound on the facts
+# (no candidate is older), not a rule of law: the CRS gives no points from age 45.
+MAXIMUM_AGE: Final = 120
+
+
+def no_jobs() -> Jobs:
+    """An empty work history (no job for any row)."""
+    return Jobs(
+        owner=np.zeros(0, dtype=np.int64),
+        noc=np.zeros(0, dtype=np.int64),
+        start=np.zeros(0, dtype="datetime64[D]"),
+        end=np.zeros(0, dtype="datetime64[D]"),
+        hours_per_week=np.zeros(0, dtype=np.float64),
+        in_canada=np.zeros(0, dtype=np.bool_),
+        self_employed=np.zeros(0, dtype=np.bool_),
+        full_time_student=np.zeros(0, dtype=np.bool_),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,10 @@ class ProfileColumns:
     spouse_education: NDArray[np.int8]
     spouse_language: LanguageResults
     spouse_canadian_work_years: NDArray[np.int16]
+    # The jobs of every row, flattened (``jobs.owner`` is the row), and the rows that give a work
+    # history (a non-empty ``work_history``).
+    jobs: Jobs = field(default_factory=no_jobs)
+    has_work_history: Flags | None = None
 
     @property
     def size(self) -> int:
@@ -65,6 +98,7 @@ class CandidateFactors:
     education: NDArray[np.int8]
     first_language: NDArray[np.int8]  # (n, 4) levels
     second_language: NDArray[np.int8]  # (n, 4) levels, 0 without a result
+    # The years as declared (eligibility compares them with the work history).
     canadian_work_years: NDArray[np.int16]
     foreign_work_years: NDArray[np.int16]
     certificate_of_qualification: Flags
@@ -85,6 +119,9 @@ class CandidateFactors:
     first_language_expired: Flags
     french_expired: Flags
     english_expired: Flags
+    # The years the CRS counts: from the work history on the day where one is given, else declared.
+    counted_canadian_work_years: NDArray[np.int16]
+    counted_foreign_work_years: NDArray[np.int16]
 
     @property
     def size(self) -> int:
@@ -144,6 +181,15 @@ def _describe_language(
             problems.errors[row_index] = (
                 f"{prefix}.test_date",
                 f"{results.test_dates[row]} is after the scoring date {scoring_day.isoformat()}",
+            )
+        elif converted.scale_not_yet[row]:
+            eras = language_rules.tests[test]
+            new_scale = codes.TEF_SCALES[len(eras) - 1] if len(eras) <= len(codes.TEF_SCALES) else ""
+            since = eras[-1].effective.isoformat() if len(eras) > 1 else "a later date"
+            problems.errors[row_index] = (
+                f"{prefix}.scale",
+                f"the {new_scale or 'named'} scale is for TEF Canada tests taken from {since}; this result "
+                f"is dated {results.test_dates[row]}: use 'old' or leave scale out",
             )
         elif converted.not_accepted[row]:
             problems.errors[row_index] = (
@@ -216,7 +262,18 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
                 int(row),
                 ("birth_date", f"{profiles.birth_date[row]} is after the scoring date {day.isoformat()}"),
             )
+        too_old = np.flatnonzero(has_birth_date)[computed > MAXIMUM_AGE]
+        for row in too_old:
+            problems.errors.setdefault(
+                int(row),
+                (
+                    "birth_date",
+                    f"{profiles.birth_date[row]} gives an age of {int(age[row])} on {day.isoformat()}; "
+                    f"allowed ages 0 to {MAXIMUM_AGE}",
+                ),
+            )
     age = np.maximum(age, 0).astype(np.int16)
+    counted_canadian, counted_foreign = _counted_work_years(rules, profiles, problems)
 
     partnered = np.take(_PARTNERED, profiles.marital_status)
     with_spouse = partnered & profiles.spouse_accompanying & ~profiles.spouse_canadian
@@ -256,5 +313,54 @@ def derive_factors(rules: RulesSnapshot, profiles: ProfileColumns) -> tuple[Cand
         first_language_expired=first_expired,
         french_expired=(first_is_french & first_expired) | (second_is_french & second_expired),
         english_expired=(first_is_english & first_expired) | (second_is_english & second_expired),
+        counted_canadian_work_years=counted_canadian,
+        counted_foreign_work_years=counted_foreign,
     )
     return factors, problems
+
+
+def skilled_years_from_history(
+    rules: RulesSnapshot, jobs: Jobs, size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Whole years of skilled (TEER 0-3) Canadian and foreign work in the declared-years window
+    (10 years) up to ``rules.day``, from the jobs (crs-and-programs.md §1.6, §3.1: 1,560 hours a
+    year, weekly hours counted up to full time; the same derivation as eligibility's)."""
+    programs = rules.eligibility.programs
+    if jobs.size == 0:
+        return np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    full_time = programs.full_time_hours_per_week
+    teer = np.where(jobs.noc >= 0, catalogue().teer_by_code[np.clip(jobs.noc, 0, None)], -1)
+    skilled = np.isin(teer, programs.skilled_teers)
+    hours = hours_in_window(jobs, rules.day, programs.declared_years_window, full_time)
+    canadian = whole_years(total_hours(jobs, hours, skilled & jobs.in_canada, size), programs.hours_per_year)
+    foreign = whole_years(total_hours(jobs, hours, skilled & ~jobs.in_canada, size), programs.hours_per_year)
+    return canadian, foreign
+
+
+def _counted_work_years(
+    rules: RulesSnapshot, profiles: ProfileColumns, problems: FactorProblems
+) -> tuple[NDArray[np.int16], NDArray[np.int16]]:
+    """The years the CRS counts (module docstring), with a warning where the declared years disagree."""
+    has_history = profiles.has_work_history
+    if has_history is None or not has_history.any():
+        return profiles.canadian_work_years, profiles.foreign_work_years
+    canadian, foreign = skilled_years_from_history(rules, profiles.jobs, profiles.size)
+    declared_canadian = profiles.canadian_work_years
+    declared_foreign = profiles.foreign_work_years
+    canadian_differs = has_history & (canadian != declared_canadian)
+    foreign_differs = has_history & (foreign != declared_foreign)
+    window = rules.eligibility.programs.declared_years_window
+    for row in np.flatnonzero(canadian_differs | foreign_differs):
+        problems.warnings.setdefault(int(row), []).append(
+            (
+                "canadian_work_years" if canadian_differs[row] else "foreign_work_years",
+                f"declared canadian_work_years {int(declared_canadian[row])} "
+                f"and foreign_work_years {int(declared_foreign[row])} "
+                f"disagree with the work history ({int(canadian[row])} "
+                f"and {int(foreign[row])} whole years of skilled work "
+                f"in the last {window} years); the work history is used",
+            )
+        )
+    counted_canadian = np.where(has_history, canadian, declared_canadian).astype(np.int16)
+    counted_foreign = np.where(has_history, foreign, declared_foreign).astype(np.int16)
+    return counted_canadian, counted_foreign

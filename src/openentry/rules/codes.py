@@ -44,6 +44,14 @@ LANGUAGE_TESTS: Final = ("none", "ielts", "celpip", "pte_core", "tef_canada", "t
 ENGLISH_TESTS: Final = ("ielts", "celpip", "pte_core", "clb")
 FRENCH_TESTS: Final = ("tef_canada", "tcf_canada", "nclc")
 
+# The scales a TEF Canada result can be given on (the optional ``scale`` of a language result,
+# interfaces.md §1), in the order of the eras of parameter ``language.tef_canada``: "old" is the
+# table of 2015-01-01 (reading 0-300, listening 0-360, writing and speaking 0-450; the scale of
+# IRCC's profile form), "new" the 0-699 table of tests taken from 2023-12-11. A result without a
+# scale is read on the scale of its test date. In arrays, 0 is "by test date" and k is
+# TEF_SCALES[k - 1].
+TEF_SCALES: Final = ("old", "new")
+
 SPOUSE_COLUMNS: Final = ("with_spouse", "without_spouse")
 
 TRANSFERABILITY_EDUCATION_TIERS: Final = ("none", "one_year_or_longer", "two_or_more")
@@ -51,6 +59,8 @@ FOREIGN_WORK_TIERS: Final = ("none", "one_or_two_years", "three_years_or_more")
 LANGUAGE_COLUMNS: Final = ("lower", "upper")
 CANADIAN_WORK_COLUMNS: Final = ("one_year", "two_years_or_more")
 
+# "ALL" stands alone in provinces_of_interest: every province (interfaces.md §1).
+EVERY_PROVINCE: Final = "ALL"
 PROVINCES: Final = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 
 

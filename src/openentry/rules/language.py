@@ -4,7 +4,9 @@ crs-and-programs.md §2: each ability is looked up separately in the test's equi
 a score below the lowest row is below CLB 4 (level 0 here: no points, no program minimum met);
 scores above the top row take the top row. A score that does not exist on the test (IELTS 7.3,
 CELPIP 13, TCF writing 25) is an error, never a guess. The table is the one in force on the
-result's test date (TEF Canada changed scale on 2023-12-11); the test must also be accepted on
+result's test date (TEF Canada changed scale on 2023-12-11), or the TEF scale the result names
+(``scale``: IRCC's profile form takes TEF results on the old scale, so a result of a test from
+2023-12-11 entered as the form takes it says ``"old"``); the test must also be accepted on
 the scoring day (PTE Core from 2024-01-30). Results 2 years old or more are flagged: the profile
 would no longer be in the pool (MI 2017-1 s. 3(4)); the level is still converted and reported.
 """
@@ -34,12 +36,15 @@ class LanguageResults:
     """Raw results of one kind (first language, second language, spouse) for n candidates.
 
     ``tests`` holds codes of :data:`codes.LANGUAGE_TESTS` (0: no result); ``scores`` is
-    (n, 4) in ABILITIES order; ``test_dates`` is NaT where no date was given.
+    (n, 4) in ABILITIES order; ``test_dates`` is NaT where no date was given; ``scales`` is 0
+    where the table follows the test date, else k for :data:`codes.TEF_SCALES` ``[k - 1]``
+    (TEF Canada only), ``None`` when no result names a scale.
     """
 
     tests: NDArray[np.int8]
     scores: NDArray[np.float64]
     test_dates: Days
+    scales: NDArray[np.int8] | None = None
 
     @staticmethod
     def empty(size: int) -> LanguageResults:
@@ -59,10 +64,14 @@ class ConvertedLanguage:
     not_accepted: Flags  # the test is not accepted on the test date or the scoring day
     after_scoring_day: Flags  # the result is dated after the scoring day
     expired: Flags  # the result is result_validity_years old or more on the scoring day
+    # The result names a TEF scale that did not exist on its test date (the new scale before 2023-12-11).
+    scale_not_yet: Flags
 
     @property
     def has_error(self) -> Flags:
-        flags: Flags = self.invalid_score.any(axis=1) | self.not_accepted | self.after_scoring_day
+        flags: Flags = (
+            self.invalid_score.any(axis=1) | self.not_accepted | self.after_scoring_day | self.scale_not_yet
+        )
         return flags
 
 
@@ -136,6 +145,7 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
     dated = ~np.isnat(results.test_dates)
     result_days = np.where(dated, results.test_dates, day)
     after = dated & (results.test_dates > day)
+    scale_not_yet = np.zeros(size, dtype=np.bool_)
     for test_code, test in enumerate(codes.LANGUAGE_TESTS[1:], start=1):
         rows = np.flatnonzero(results.tests == test_code)
         if rows.size == 0:
@@ -146,6 +156,8 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
             continue
         starts = np.array([era.effective for era in eras], dtype="datetime64[D]")
         era_index = np.searchsorted(starts, result_days[rows], side="right") - 1
+        if results.scales is not None and test == "tef_canada":
+            era_index = _named_scale_eras(results.scales[rows], era_index, len(eras), scale_not_yet, rows)
         one_era = era_index.min() == era_index.max()
         for era_code in era_index[:1] if one_era else np.unique(era_index):
             era_rows = rows if one_era else rows[era_index == era_code]
@@ -164,13 +176,33 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
     problem = invalid.any(axis=1) | not_accepted
     if problem.any():
         levels[problem] = 0
+    if scale_not_yet.any():
+        levels[scale_not_yet] = 0
     return ConvertedLanguage(
         levels=levels,
         invalid_score=invalid,
         not_accepted=not_accepted,
         after_scoring_day=after,
         expired=expired & ~after,
+        scale_not_yet=scale_not_yet & ~after,
     )
+
+
+def _named_scale_eras(
+    scales: NDArray[np.int8],
+    by_date: NDArray[np.intp],
+    era_count: int,
+    scale_not_yet: Flags,
+    rows: NDArray[np.intp],
+) -> NDArray[np.intp]:
+    """TEF eras: the era a result names (scale k is era k - 1 of ``language.tef_canada``, see
+    :data:`codes.TEF_SCALES`), else the era of its test date. A named scale later than the test
+    date's era (the new scale for a test before 2023-12-11) is flagged in ``scale_not_yet``."""
+    named = scales.astype(np.intp) - 1
+    has_name = named >= 0
+    scale_not_yet[rows[has_name & ((named > by_date) | (named >= era_count))]] = True
+    chosen: NDArray[np.intp] = np.where(has_name, np.minimum(named, by_date), by_date)
+    return chosen
 
 
 _FRENCH = np.array([test in codes.FRENCH_TESTS for test in codes.LANGUAGE_TESTS])

@@ -31,9 +31,6 @@ from openentry.rules.noc import catalogue
 from openentry.services.scoring import RawProfile, validate_profiles
 
 PROVINCIAL_NOMINATION = "pnp"
-# Hours a week a job can plausibly have (12 hours a day, 7 days): above it a value is a typing mistake.
-# A validation bound on the facts, not a rule of law (the law caps counted hours at 30 a week).
-MAXIMUM_HOURS_PER_WEEK = 84
 
 
 def _noc_numbers(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -62,8 +59,9 @@ def _jobs(table: pa.Table) -> Jobs:
         noc=_noc_numbers(field("noc")),
         start=dates("start"),
         end=dates("end"),
-        hours_per_week=np.asarray(pc.fill_null(field("hours_per_week"), 0.0).to_numpy(zero_copy_only=False),
-                                  dtype=np.float64),
+        hours_per_week=np.asarray(
+            pc.fill_null(field("hours_per_week"), 0.0).to_numpy(zero_copy_only=False), dtype=np.float64
+        ),
         in_canada=flags("in_canada"),
         self_employed=flags("self_employed"),
         full_time_student=flags("full_time_student"),
@@ -82,8 +80,12 @@ def interested_provinces(table: pa.Table) -> np.ndarray:
     interested = np.zeros((table.num_rows, len(codes.PROVINCES)), dtype=np.bool_)
     flat = pc.list_flatten(provinces)
     parents = np.asarray(pc.list_parent_indices(provinces).to_numpy(zero_copy_only=False), dtype=np.int64)
-    position = np.asarray(pc.fill_null(pc.index_in(flat, value_set=pa.array(codes.PROVINCES)), -1)
-                          .to_numpy(zero_copy_only=False), dtype=np.int64)
+    position = np.asarray(
+        pc.fill_null(pc.index_in(flat, value_set=pa.array(codes.PROVINCES)), -1).to_numpy(
+            zero_copy_only=False
+        ),
+        dtype=np.int64,
+    )
     every = np.asarray(pc.equal(flat, "ALL").to_numpy(zero_copy_only=False), dtype=np.bool_)
     known = position >= 0
     interested[parents[known], position[known]] = True
@@ -94,20 +96,26 @@ def interested_provinces(table: pa.Table) -> np.ndarray:
 
 
 def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
-    lengths = np.asarray(pc.fill_null(pc.list_value_length(table.column("work_history")), 0)
-                         .to_numpy(zero_copy_only=False), dtype=np.int64)
+    lengths = np.asarray(
+        pc.fill_null(pc.list_value_length(table.column("work_history")), 0).to_numpy(zero_copy_only=False),
+        dtype=np.int64,
+    )
     funds = np.asarray(table.column("settlement_funds_cad").to_numpy(zero_copy_only=False), dtype=np.float64)
     return EligibilityFacts(
         has_work_history=lengths > 0,
         primary_noc=_noc_numbers(table.column("primary_noc")),
         interested_provinces=interested_provinces(table),
-        relative_in_canada=np.asarray(pc.fill_null(table.column("relative_in_canada"), False)
-                                      .to_numpy(zero_copy_only=False), dtype=np.bool_),
+        relative_in_canada=np.asarray(
+            pc.fill_null(table.column("relative_in_canada"), False).to_numpy(zero_copy_only=False),
+            dtype=np.bool_,
+        ),
         canadian_study_years=_integers(table, "canadian_study_years", 0),
         spouse_canadian_study_years=_integers(table, "spouse_canadian_study_years", 0),
         spouse_canadian_work_full_time_years=_integers(table, "spouse_canadian_work_full_time_years", 0),
-        work_authorized_in_canada=np.asarray(pc.fill_null(table.column("work_authorized_in_canada"), False)
-                                             .to_numpy(zero_copy_only=False), dtype=np.bool_),
+        work_authorized_in_canada=np.asarray(
+            pc.fill_null(table.column("work_authorized_in_canada"), False).to_numpy(zero_copy_only=False),
+            dtype=np.bool_,
+        ),
         settlement_funds=funds,
         family_size=_integers(table, "family_size", 1),
         spouse_accompanying=read.columns.spouse_accompanying,
@@ -115,8 +123,9 @@ def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
     )
 
 
-def assess_table(table: pa.Table, on: datetime.date) -> tuple[ReadTable, CandidateFactors, Assessment,
-                                                                  dict[int, tuple[str, str]]]:
+def assess_table(
+    table: pa.Table, on: datetime.date
+) -> tuple[ReadTable, CandidateFactors, Assessment, dict[int, tuple[str, str]]]:
     """Assess every row of a table in the columnar SCHEMA on ``on``; rows that cannot be read are errors."""
     read = columns_from_table(table)
     conformed = table_from_conformed(table)
@@ -157,12 +166,19 @@ def category_list_version(category: str, on: datetime.date) -> str:
     for occupation in rules.categories:
         if occupation.key == category:
             return occupation.list_version
-    raise ValueError(f"unknown category {category!r} on {on.isoformat()}; "
-                     f"allowed: {', '.join(rules.category_keys)}")
+    raise ValueError(
+        f"unknown category {category!r} on {on.isoformat()}; allowed: {', '.join(rules.category_keys)}"
+    )
 
 
-def eligible_mask(table: pa.Table, on: datetime.date, *, program: str | None = None,
-                  category: str | None = None, stream: str | None = None) -> np.ndarray:
+def eligible_mask(
+    table: pa.Table,
+    on: datetime.date,
+    *,
+    program: str | None = None,
+    category: str | None = None,
+    stream: str | None = None,
+) -> np.ndarray:
     """One bool per row: eligible on ``on`` for the program and/or category and/or provincial stream.
 
     ``program``: fsw, cec, fst, or pnp (holding a provincial nomination; the nominee must also be in
@@ -176,19 +192,24 @@ def eligible_mask(table: pa.Table, on: datetime.date, *, program: str | None = N
         raise ValueError(f"unknown program {program!r}; allowed: {', '.join(allowed_programs)}")
     rules = rules_package.at(on).eligibility
     if category is not None and category not in rules.category_keys:
-        raise ValueError(f"unknown category {category!r} on {on.isoformat()}; "
-                         f"allowed: {', '.join(rules.category_keys)}")
+        raise ValueError(
+            f"unknown category {category!r} on {on.isoformat()}; allowed: {', '.join(rules.category_keys)}"
+        )
     keys = [item.key for item in rules.streams]
     if stream is not None and stream not in keys:
-        raise ValueError(f"unknown provincial stream {stream!r} on {on.isoformat()}; "
-                         f"allowed: {', '.join(keys) or 'none'}")
+        raise ValueError(
+            f"unknown provincial stream {stream!r} on {on.isoformat()}; allowed: {', '.join(keys) or 'none'}"
+        )
     read, _, assessment, errors = assess_table(table, on)
     mask = assessment.in_pool.copy()
     if program == PROVINCIAL_NOMINATION:
         mask &= read.columns.provincial_nomination
     elif program is not None:
-        mask &= {"fsw": assessment.fsw.eligible, "cec": assessment.cec.eligible,
-                 "fst": assessment.fst.eligible}[program]
+        mask &= {
+            "fsw": assessment.fsw.eligible,
+            "cec": assessment.cec.eligible,
+            "fst": assessment.fst.eligible,
+        }[program]
     if category == FRENCH_CATEGORY:
         assert assessment.french is not None
         mask &= assessment.french
@@ -207,15 +228,14 @@ def _job_error(profile_jobs: Sequence[object], on: datetime.date) -> tuple[str, 
         where = f"work_history[{index}]"
         if job.noc not in known:  # type: ignore[attr-defined]
             return f"{where}.noc", f"{job.noc} is not a NOC 2021 unit group"  # type: ignore[attr-defined]
-        if job.hours_per_week > MAXIMUM_HOURS_PER_WEEK:  # type: ignore[attr-defined]
-            return (f"{where}.hours_per_week",
-                    f"{job.hours_per_week:g} hours a week is more than {MAXIMUM_HOURS_PER_WEEK} "  # type: ignore[attr-defined]
-                    "(12 hours a day, 7 days); hours above 30 a week do not count anyway")
         if job.start > on:  # type: ignore[attr-defined]
             return f"{where}.start", f"{job.start} is after the checking date {on.isoformat()}"  # type: ignore[attr-defined]
         if job.end is not None and job.end > on:  # type: ignore[attr-defined]
-            return (f"{where}.end", f"{job.end} is after the checking date {on.isoformat()}; "  # type: ignore[attr-defined]
-                    "leave end empty (null) for a job that continues")
+            return (
+                f"{where}.end",
+                f"{job.end} is after the checking date {on.isoformat()}; "  # type: ignore[attr-defined]
+                "leave end empty (null) for a job that continues",
+            )
     return None
 
 
@@ -260,14 +280,16 @@ def assess_profiles(profiles: Sequence[Profile], on: datetime.date) -> list[Prof
         read, factors, assessment, row_errors = assess_table(table, on)
         lines = decision_lines(rules_package.at(on), read, factors, assessment, row_errors, checked)
         for index, (row, line) in enumerate(zip(checked_rows, lines, strict=True)):
-            hours = {key: float(stream.primary_noc_hours[index])
-                     for key, stream in assessment.streams.items()}
+            hours = {
+                key: float(stream.primary_noc_hours[index]) for key, stream in assessment.streams.items()
+            }
             results[row] = ProfileEligibility(line, hours)
     return [result for result in results if result is not None]
 
 
-def eligibility_profiles(raw_profiles: Sequence[RawProfile], on: datetime.date,
-                         require_id: bool = False) -> list[dict[str, object]]:
+def eligibility_profiles(
+    raw_profiles: Sequence[RawProfile], on: datetime.date, require_id: bool = False
+) -> list[dict[str, object]]:
     """Eligibility lines (interfaces.md §4) for decoded JSON profiles, one per input, in order."""
     valid, positions, errors = validate_profiles(raw_profiles, require_id)
     results: list[dict[str, object]] = [{} for _ in raw_profiles]

@@ -56,8 +56,10 @@ def score_read_table(read: ReadTable, on: datetime.date) -> ScoredTable:
     )
 
 
-def score_table(table: pa.Table, on: datetime.date) -> ScoredTable:
-    return score_read_table(columns_from_table(table), on)
+def score_table(table: pa.Table, on: datetime.date, *, require_id: bool = False) -> ScoredTable:
+    """Check and score every row of a column table on ``on`` (the checks of profiles/columnar.py,
+    the same as JSON's); ``require_id``: a row without an id is an error (a batch file)."""
+    return score_read_table(columns_from_table(table, require_id=require_id), on)
 
 
 def _result_line(scored: ScoredTable, row: int, explain: bool) -> dict[str, object]:

@@ -38,7 +38,7 @@ def second_language_points(rules: CoreRules, candidates: CandidateFactors) -> Po
 
 def canadian_work_points(rules: CoreRules, candidates: CandidateFactors) -> Points:
     """§1.6: points for whole years of skilled Canadian work."""
-    return by_column(rules.canadian_work, candidates.column, candidates.canadian_work_years)
+    return by_column(rules.canadian_work, candidates.column, candidates.counted_canadian_work_years)
 
 
 def lines(rules: CoreRules, candidates: CandidateFactors) -> dict[str, Points]:

@@ -40,7 +40,7 @@ def _subcapped(tiers: Codes, with_language: Points, with_canadian_work: Points, 
 def _language_and_canadian_work(rules: TransferabilityRules, candidates: CandidateFactors) -> Columns:
     """The position of (language column, Canadian work column) in a row of a :func:`_subcapped` grid."""
     language = _column(candidates.lowest_first_language, rules.language_thresholds)
-    canadian_work = _column(candidates.canadian_work_years, rules.canadian_work_thresholds)
+    canadian_work = _column(candidates.counted_canadian_work_years, rules.canadian_work_thresholds)
     width = rules.education_with_canadian_work.shape[1]
     position: Columns = language * np.int8(width) + canadian_work
     return position
@@ -82,7 +82,7 @@ def foreign_work_points(
         rules.foreign_work_with_language,
         rules.foreign_work_with_canadian_work,
         rules.foreign_work_cap,
-        clipped(candidates.foreign_work_years, rules.foreign_work_tier.shape[0]),
+        clipped(candidates.counted_foreign_work_years, rules.foreign_work_tier.shape[0]),
         position,
     )
 
