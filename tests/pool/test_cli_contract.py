@@ -244,7 +244,7 @@ def test_rounds_without_size_invite_everyone_who_qualifies(cli: CliRunner, tmp_p
     assert (general["invited"], general["cutoff"], general["tiebreak"]) == (2, 412, "2023-12-01T00:00:00Z")
 
 
-def test_a_round_with_no_size_and_no_range_is_a_usage_error_unless_all(cli: CliRunner, tmp_path: Path) -> None:
+def test_no_size_and_no_range_is_a_usage_error_unless_all(cli: CliRunner, tmp_path: Path) -> None:
     assert cli("pool", "load", str(_pool(tmp_path))).returncode == 0
     refused = cli("round", "run", "--at", "2024-06-01T14:00:00Z")
     assert (refused.returncode, refused.stdout, refused.stderr) == (

@@ -14,14 +14,10 @@ cannot take effect before the latest recorded round, whose pool it would rewrite
 
 from __future__ import annotations
 
-import csv as csv_text
 import datetime
-import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.pool_repository import PoolRepository, conformed
+from openentry.history.bands import band_counts
 from openentry.profiles.columnar import TableError, table_from_profiles
 from openentry.profiles.pool_file import PoolLoadError, read_pool_file
 from openentry.rules import language
@@ -165,28 +162,20 @@ def store_table(
 def _load_problems(
     table: pa.Table, places: Sequence[str], effective_at: datetime.datetime
 ) -> list[tuple[str, str, str]]:
-    """What the load itself refuses: a profile submitted before Express Entry opened or after
-    the load takes effect, and errors only scoring finds (a score outside its test's scale, a
-    test not accepted), checked on the day the load takes effect; a profile that cannot be
-    scored on a round's date is left out of that round (see :func:`pool_at`)."""
-    submitted = table.column("submitted_at").to_pylist()
-    # Express Entry opened on the first day of the rules: no profile was submitted before it.
-    opened = rules_package.default_tree().first_day
-    problems = []
-    for row, moment in enumerate(submitted):
-        if moment.date() < opened:
-            problems.append(
-                (places[row], "submitted_at", f"{iso_utc(moment)} is before Express Entry opened ({opened})")
-            )
-        elif moment > effective_at:
-            problems.append(
-                (
-                    places[row],
-                    "submitted_at",
-                    f"{iso_utc(moment)} is after the load takes effect ({iso_utc(effective_at)}); "
-                    "a profile enters the pool when it is submitted",
-                )
-            )
+    """What the load itself refuses: a profile submitted after the load takes effect, and
+    errors only scoring finds (a score outside its test's scale, a test not accepted), checked on
+    the day the load takes effect; a profile that cannot be scored on a round's date is left out
+    of that round (see :func:`pool_at`)."""
+    problems = [
+        (
+            places[row],
+            "submitted_at",
+            f"{iso_utc(moment)} is after the load takes effect ({iso_utc(effective_at)}); "
+            "a profile enters the pool when it is submitted",
+        )
+        for row, moment in enumerate(table.column("submitted_at").to_pylist())
+        if moment > effective_at
+    ]
     scored = score_table(table, effective_at.astimezone(datetime.UTC).date())
     problems += [(places[row], field, message) for row, (field, message) in sorted(scored.errors.items())]
     return sorted(problems, key=lambda problem: places.index(problem[0]))
@@ -371,30 +360,6 @@ def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None
 def pool_at(session: Session, at: datetime.datetime) -> PoolState:
     """Who is in the pool at ``at`` and with what CRS on that day (nominations applied)."""
     return state_of(PoolRepository(session), at)
-
-
-# ---------------------------------------------------------------------------------------------
-# Score bands (IRCC's "distribution of candidates in the pool")
-
-
-@cache
-def score_bands() -> tuple[tuple[str, int, int], ...]:
-    """IRCC's bands, from the ``pool_*`` columns of the published rounds: (name, low, high)."""
-    text = resources.files("openentry.data").joinpath("ee_rounds.csv").read_text(encoding="utf-8")
-    header = next(csv_text.reader(io.StringIO(text)))
-    bands = []
-    for column in header:
-        parts = column.split("_")
-        if column.startswith("pool_") and len(parts) == 3 and parts[1].isdigit():
-            bands.append((column.removeprefix("pool_"), int(parts[1]), int(parts[2])))
-    return tuple(bands)
-
-
-def band_counts(crs: NDArray[np.int16]) -> dict[str, int]:
-    """Candidates per IRCC band (the 451-500 and 401-450 bands with their 10-point sub-bands)."""
-    counts = {name: int(np.count_nonzero((crs >= low) & (crs <= high))) for name, low, high in score_bands()}
-    counts["total"] = len(crs)
-    return counts
 
 
 def pool_summary(engine: Engine, at: datetime.datetime) -> dict[str, object]:

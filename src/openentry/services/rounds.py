@@ -29,11 +29,13 @@ from openentry.db.models import RoundRow
 from openentry.db.pool_repository import PoolRepository
 from openentry.domain import Invitation, Round, RoundSpec, RoundSpecError
 from openentry.domain.rounds import Program, RoundKind
+from openentry.history.bands import band_counts
 from openentry.rules import codes, selection
 from openentry.rules.eligibility.parameters import FRENCH_CATEGORY
 from openentry.services.eligibility import interested_provinces
 from openentry.services.invitations import expiry_date
-from openentry.services.pool import PoolState, band_counts, iso_utc, state_of, utc_now
+from openentry.services.ordering import iso_utc
+from openentry.services.pool import PoolState, state_of, utc_now
 
 
 def _program_or_category(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]:
