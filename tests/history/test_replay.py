@@ -50,6 +50,7 @@ def test_general_round_247_one_point_above_is_invited_one_below_is_not() -> None
         "id": "20-masters-10-2-0",
         "round": 247,
         "invited": True,
+        "qualified": True,
         "crs": 484,
         "reasons": ["CRS 484 on 2023-04-26 is above the cut-off 483 by 1"],
     }
@@ -57,6 +58,7 @@ def test_general_round_247_one_point_above_is_invited_one_below_is_not() -> None
         "id": "20-bachelors-9-1-3",
         "round": 247,
         "invited": False,
+        "qualified": True,
         "crs": 482,
         "reasons": ["CRS 482 on 2023-04-26 is below the cut-off 483 by 1"],
     }
@@ -124,7 +126,7 @@ def test_months_are_calendar_months_a_day_past_the_month_end_rolling_over() -> N
 def test_before_tie_breaks_were_published_everyone_at_the_cut_off_counts_as_invited() -> None:
     # Round #6, 2015-03-27: cut-off 453, no tie-break time published.
     assert ROUNDS["6"].tiebreak is None
-    (line,) = _check(ROUNDS["6"], _general_profile("20-masters-7-3-1", "2015-03-01T00:00:00Z"))
+    (line,) = _check(ROUNDS["6"], _general_profile("30-two_or_more-7-3-1", "2015-03-01T00:00:00Z"))
     assert line["invited"] is True
     assert line["crs"] == 453
     assert line["reasons"] == [
@@ -177,6 +179,7 @@ def test_category_round_327_invites_a_nurse_and_refuses_a_software_engineer() ->
         "id": "nurse",
         "round": 327,
         "invited": True,
+        "qualified": True,
         "crs": 472,
         "reasons": [
             "eligible for the healthcare category (Version 1 list) on 2024-11-20",
@@ -187,6 +190,7 @@ def test_category_round_327_invites_a_nurse_and_refuses_a_software_engineer() ->
         "id": "engineer",
         "round": 327,
         "invited": False,
+        "qualified": False,
         "crs": 472,
         "reasons": [
             "not eligible for the healthcare category (Version 1 list) on 2024-11-20: "
@@ -228,3 +232,38 @@ def test_all_rounds_lists_every_round_the_profile_would_have_been_invited_in() -
             "cutoff": 463,
         }
     ]
+
+
+# Round #56, 2017-03-01, general: cut-off 434, no tie-break time published.
+def test_a_profile_meeting_no_program_was_not_in_round_56s_pool() -> None:
+    doctor = {
+        "id": "doctor",
+        "submitted_at": "2017-01-10T00:00:00Z",
+        "age": 29,
+        "marital_status": "never_married",
+        "education": "doctoral",
+        "first_language": {"test": "clb", "reading": 10, "writing": 10, "listening": 10, "speaking": 10},
+    }
+    (line,) = _check(ROUNDS["56"], doctor)
+    assert (line["invited"], line["qualified"], line["crs"]) == (False, False, 446)
+    assert line["reasons"] == [
+        "not in the pool on 2017-03-01: meets no program ("
+        "FSW: work experience: 1 year (1,560 hours) of continuous skilled work in one occupation within 10 "
+        "years needed; 0 years of skilled work declared; "
+        "CEC: Canadian work: 1 year (1,560 hours) of skilled work in Canada within 3 years needed (not "
+        "self-employed, not as a full-time student); 0 years declared; "
+        "FST: trade work: 2 years (3,120 hours) in a skilled trade within 5 years needed; primary NOC not a "
+        "skilled trade or too few declared years)",
+        "CRS 446 on 2017-03-01 is above the cut-off 434 by 12",
+    ]
+
+
+def test_a_language_result_two_years_old_takes_the_profile_out_of_the_replayed_pool() -> None:
+    profile = _general_profile("20-masters-10-2-0", "2023-01-05T10:00:00Z")
+    profile["first_language"] = {**profile["first_language"], "test_date": "2021-04-26"}  # type: ignore[dict-item]
+    (line,) = _check(ROUNDS["247"], profile)
+    assert (line["invited"], line["qualified"]) == (False, False)
+    assert line["reasons"][0] == (
+        "not in the pool on 2023-04-26: the first official language result of 2021-04-26 was 2 years old "
+        "or more (MI 2017-1 s.3(4))"
+    )

@@ -124,6 +124,7 @@ def test_check_command_prints_one_line_per_profile(tmp_path: Path) -> None:
         "id": "a",
         "round": 247,
         "invited": True,
+        "qualified": True,
         "crs": 484,
         "reasons": ["CRS 484 on 2023-04-26 is above the cut-off 483 by 1"],
     }

@@ -30,8 +30,9 @@ from openentry.history.provincial import ProvincialDraw
 from openentry.history.rounds import PublishedRound
 from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
 from openentry.profiles.schema import Profile
+from openentry.rules import language, selection
 from openentry.rules.eligibility.parameters import ProvincialStream
-from openentry.rules.periods import months_after
+from openentry.rules.selection import Membership, PoolReason
 from openentry.services.eligibility import ProfileEligibility, assess_profiles
 from openentry.services.scoring import RawProfile, ScoredTable, score_read_table, validate_profiles
 
@@ -61,19 +62,89 @@ def _round_moment(published: PublishedRound) -> datetime.datetime:
     return moment
 
 
-def _pool_absence(submitted: datetime.datetime | None, moment: datetime.datetime) -> str | None:
-    """Why a profile was not in the pool at ``moment`` (None: it was, or its submission is unknown)."""
-    if submitted is None:
-        return None
-    if submitted > moment:
-        return f"profile submitted {_utc_text(submitted)}, after the round ({_utc_text(moment)})"
-    months = rules.at(moment.date()).rounds.pool_duration_months
-    if months_after(submitted, months) <= moment:
-        return (
-            f"profile submitted {_utc_text(submitted)} had expired ({months} months in the pool) "
-            "before the round"
+def _moment64(moment: datetime.datetime | None) -> np.datetime64:
+    if moment is None:
+        return np.datetime64("NaT", "us")
+    return np.datetime64(moment.astimezone(datetime.UTC).replace(tzinfo=None), "us")
+
+
+@dataclass(frozen=True)
+class ReplayDay:
+    """The profiles on the day of a round or draw: as they could show it (work history as of the
+    day), their eligibility, their CRS, and who was in the pool at its moment
+    (:func:`openentry.rules.selection.membership`, the rule live rounds use)."""
+
+    day: datetime.date
+    moment: datetime.datetime
+    profiles: list[Profile]
+    assessed: list[ProfileEligibility]
+    scored: ScoredTable
+    membership: Membership
+
+    def absence(self, row: int, event: str) -> str | None:
+        """Why profile ``row`` was not in the pool at the ``event``'s moment, in words (None: it
+        was, or nothing known says otherwise: a profile with no ``submitted_at`` is taken as
+        submitted in time)."""
+        reason = self.membership.reason_of(row)
+        profile = self.profiles[row]
+        submitted = profile.submitted_at
+        if reason is None or reason is PoolReason.CANNOT_BE_SCORED:
+            return None
+        if reason is PoolReason.NOT_YET_SUBMITTED and submitted is not None:
+            return f"profile submitted {_utc_text(submitted)}, after the {event} ({_utc_text(self.moment)})"
+        if reason is PoolReason.POOL_EXPIRY and submitted is not None:
+            months = rules.at(self.day).rounds.pool_duration_months
+            return (
+                f"profile submitted {_utc_text(submitted)} had expired ({months} months in the pool) "
+                f"before the {event}"
+            )
+        if reason is PoolReason.LANGUAGE_EXPIRED:
+            tested = profile.first_language.test_date
+            years = rules.at(self.day).language.result_validity_years
+            return (
+                f"not in the pool on {self.day.isoformat()}: the first official language result of "
+                f"{tested.isoformat() if tested else '?'} was {years} years old or more (MI 2017-1 s.3(4))"
+            )
+        line = self.assessed[row].line
+        programs = line.get("programs", {})
+        assert isinstance(programs, dict)
+        why = "; ".join(
+            f"{key.upper()}: {result['reasons'][0]}" for key, result in programs.items() if result["reasons"]
         )
-    return None
+        return f"not in the pool on {self.day.isoformat()}: meets no program ({why})"
+
+
+def replay_day(prepared: PreparedProfiles, day: datetime.date, moment: datetime.datetime) -> ReplayDay:
+    """Score, assess and place in (or out of) the pool every valid profile on ``day``."""
+    scored = prepared.scored_on(day)
+    profiles = [_history_as_of(profile, day) for profile in prepared.valid]
+    assessed = assess_profiles(profiles, day)
+    day_rules = rules.at(day)
+    test_dates = np.array(
+        [profile.first_language.test_date or np.datetime64("NaT") for profile in profiles],
+        dtype="datetime64[D]",
+    )
+    meets_a_program = np.array(
+        [
+            not result.failed and any(program["eligible"] for program in result.line["programs"].values())  # type: ignore[attr-defined]
+            for result in assessed
+        ],
+        dtype=bool,
+    )
+    unscorable = np.zeros(len(profiles), dtype=bool)
+    unscorable[list(scored.errors)] = True
+    unscorable |= np.array([result.failed for result in assessed], dtype=bool)
+    membership = selection.membership(
+        submitted_at=np.array(
+            [_moment64(profile.submitted_at) for profile in profiles], dtype="datetime64[us]"
+        ),
+        moment=_moment64(moment),
+        pool_duration_months=day_rules.rounds.pool_duration_months,
+        language_expired=language.expired_on(test_dates, day, day_rules.language.result_validity_years),
+        meets_a_program=meets_a_program,
+        unscorable=unscorable,
+    )
+    return ReplayDay(day, moment, profiles, assessed, scored, membership)
 
 
 @dataclass(frozen=True)
@@ -104,11 +175,12 @@ def _history_as_of(profile: Profile, day: datetime.date) -> Profile:
     )
 
 
-def round_eligibility(published: PublishedRound, profiles: Sequence[Profile]) -> RoundEligibility:
+def round_eligibility(published: PublishedRound, today: ReplayDay) -> RoundEligibility:
     """The round's program, nomination or category condition, checked for every profile as it
     stood on the round's date."""
     described = published.type
     on = published.date
+    profiles = today.profiles
     if described.kind == "general":
         return RoundEligibility(None, "")
     if described.kind == "program" and described.program == "pnp":
@@ -130,8 +202,7 @@ def round_eligibility(published: PublishedRound, profiles: Sequence[Profile]) ->
         version = f" ({described.list_version_label} list)" if described.list_version_label else ""
         what = f"the {described.category} category{version}"
         group, key = "categories", described.category or ""
-    as_of = [_history_as_of(profile, on) for profile in profiles]
-    lines = [assessed.line for assessed in assess_profiles(as_of, on)]
+    lines = [assessed.line for assessed in today.assessed]
     if any(key not in line.get(group, {}) for line in lines if "error" not in line):  # type: ignore[operator]
         return RoundEligibility(
             np.zeros(len(profiles), dtype=bool), f"{what} cannot be checked: not in force on {on.isoformat()}"
@@ -150,44 +221,39 @@ def round_eligibility(published: PublishedRound, profiles: Sequence[Profile]) ->
     )
 
 
-def _decide(
+def _reasons(
     published: PublishedRound,
-    profile: Profile,
-    crs: int,
+    today: ReplayDay,
     row: int,
     eligibility: RoundEligibility,
-) -> tuple[bool, list[str]]:
-    """Whether one scored profile was invited, and the reasons, in the order the rule applies them."""
+) -> list[str]:
+    """Why one scored profile was or was not invited, in the order the rule applies them (the
+    decision itself is :func:`replay_round`'s, by :mod:`openentry.rules.selection`)."""
     reasons: list[str] = []
-    invited = True
     cutoff = published.cutoff
     day = published.date.isoformat()
-    moment = _round_moment(published)
-    submitted = profile.submitted_at
-    absence = _pool_absence(submitted, moment)
+    crs = int(today.scored.scores.total[row])
+    submitted = today.profiles[row].submitted_at
+    absence = today.absence(row, "round")
     if absence is not None:
-        invited = False
         reasons.append(absence)
     if eligibility.mask is not None:
         if eligibility.mask[row]:
             if eligibility.acceptance:
                 reasons.append(eligibility.acceptance)
         else:
-            invited = False
             reasons.append(eligibility.refusal_for(row))
     if cutoff is None:
-        return False, [*reasons, "the round's cut-off score was not published"]
+        return [*reasons, "the round's cut-off score was not published"]
     if crs > cutoff:
         reasons.append(f"CRS {crs} on {day} is above the cut-off {cutoff} by {crs - cutoff}")
     elif crs < cutoff:
-        invited = False
         reasons.append(f"CRS {crs} on {day} is below the cut-off {cutoff} by {cutoff - crs}")
     else:
         reasons.append(f"CRS {crs} on {day} equals the cut-off {cutoff}")
         tiebreak = published.tiebreak
         if tiebreak is None:
             if published.tiebreak_published:
-                invited = False
                 reasons.append(
                     f"tie-break time {published.tiebreak_published!r} cannot be read; tie not decided"
                 )
@@ -196,19 +262,25 @@ def _decide(
                     "no tie-break time published for this round: everyone at the cut-off was invited"
                 )
         elif submitted is None:
-            invited = False
             reasons.append(f"tie-break at {_utc_text(tiebreak)} needs the profile's submitted_at")
         elif submitted <= tiebreak:
             reasons.append(
-                f"tie-break: submitted {_utc_text(submitted)}, "
-                f"at or before the tie-break time {_utc_text(tiebreak)}"
+                f"tie-break: submitted {_utc_text(submitted)}, at or before the tie-break time {_utc_text(tiebreak)}"
             )
         else:
-            invited = False
             reasons.append(
                 f"tie-break: submitted {_utc_text(submitted)}, after the tie-break time {_utc_text(tiebreak)}"
             )
-    return invited, reasons
+    return reasons
+
+
+def _published_tiebreak(published: PublishedRound) -> np.datetime64 | None:
+    """The tie-break time the cut-off rule reads: None when IRCC published none (everyone at the
+    cut-off was invited), NaT (no one at the cut-off decided) when what it published cannot be
+    read."""
+    if published.tiebreak is not None:
+        return _moment64(published.tiebreak)
+    return _moment64(None) if published.tiebreak_published else None
 
 
 @dataclass(frozen=True)
@@ -239,8 +311,11 @@ def prepare_profiles(raw_profiles: Sequence[RawProfile], require_id: bool) -> Pr
 
 @dataclass(frozen=True)
 class RoundOutcome:
-    """Replay of one round for every valid profile (row order of ``PreparedProfiles.valid``)."""
+    """Replay of one round for every valid profile (row order of ``PreparedProfiles.valid``):
+    ``qualified``, in the pool and meeting the round's condition (§4.2); ``invited``, also
+    selected by the published cut-off and tie-break (§4.3)."""
 
+    qualified: list[bool]
     invited: list[bool]
     crs: list[int]
     reasons: list[list[str]]
@@ -248,21 +323,37 @@ class RoundOutcome:
 
 
 def replay_round(published: PublishedRound, prepared: PreparedProfiles) -> RoundOutcome:
-    """Score the valid profiles on the round's date and apply the round's selection rule."""
+    """Score the valid profiles on the round's date and apply the round's selection rule, the
+    one live rounds apply (:mod:`openentry.rules.selection`)."""
     if prepared.columns is None:
-        return RoundOutcome([], [], [], {})
-    scored = prepared.scored_on(published.date)
-    eligibility = round_eligibility(published, prepared.valid)
-    invited: list[bool] = []
-    scores: list[int] = []
-    reasons: list[list[str]] = []
-    for row, profile in enumerate(prepared.valid):
-        crs = int(scored.scores.total[row])
-        decision, why = _decide(published, profile, crs, row, eligibility)
-        invited.append(decision and row not in scored.errors)
-        scores.append(crs)
-        reasons.append(why)
-    return RoundOutcome(invited, scores, reasons, dict(scored.errors))
+        return RoundOutcome([], [], [], [], {})
+    today = replay_day(prepared, published.date, _round_moment(published))
+    eligibility = round_eligibility(published, today)
+    size = len(prepared.valid)
+    conditions = [] if eligibility.mask is None else [eligibility.mask]
+    qualified = selection.qualifies(today.membership.in_pool, np.zeros(size, dtype=bool), conditions)
+    crs = today.scored.scores.total
+    if published.cutoff is None:
+        invited = np.zeros(size, dtype=bool)
+    else:
+        submitted = np.array(
+            [_moment64(profile.submitted_at) for profile in today.profiles], dtype="datetime64[us]"
+        )
+        ids = np.array([profile.id or "" for profile in today.profiles], dtype=object)
+        tiebreak = _published_tiebreak(published)
+        invited = qualified & selection.invited_at_cutoff(crs, submitted, ids, published.cutoff, tiebreak)
+    errors = dict(today.scored.errors)
+    for row, assessed in enumerate(today.assessed):
+        if assessed.failed and row not in errors:
+            error = assessed.line["error"]
+            errors[row] = (str(error["field"]), str(error["message"]))  # type: ignore[index]
+    return RoundOutcome(
+        qualified=[bool(flag) for flag in qualified],
+        invited=[bool(flag) for flag in invited],
+        crs=[int(score) for score in crs],
+        reasons=[_reasons(published, today, row, eligibility) for row in range(size)],
+        errors=errors,
+    )
 
 
 def _result_lines(
@@ -296,6 +387,7 @@ def check_round(published: PublishedRound, prepared: PreparedProfiles) -> list[d
             "id": profile_id,
             "round": round_number_value(published.number),
             "invited": outcome.invited[row],
+            "qualified": outcome.qualified[row],
             "crs": outcome.crs[row],
             "reasons": outcome.reasons[row],
         },
@@ -415,19 +507,21 @@ def _stream_rule(draw: ProvincialDraw) -> ProvincialStream | None:
 
 def _decide_draw(
     draw: ProvincialDraw,
-    profile: Profile,
-    crs: int,
-    assessed: ProfileEligibility,
+    today: ReplayDay,
+    row: int,
     stream: ProvincialStream | None,
 ) -> DrawDecision:
     refusals: list[str] = []
     accepted: list[str] = []
     unchecked: list[str] = []
     day = draw.date.isoformat()
+    profile = today.profiles[row]
+    assessed = today.assessed[row]
+    crs = int(today.scored.scores.total[row])
     submitted = profile.submitted_at
-    absence = _pool_absence(submitted, _draw_moment(draw))
+    absence = today.absence(row, "draw")
     if absence is not None:
-        refusals.append(absence.replace("the round", "the draw"))
+        refusals.append(absence)
     if draw.profiles_from is not None and draw.profiles_to is not None:
         window = f"{draw.profiles_from.isoformat()} to {draw.profiles_to.isoformat()}"
         if submitted is None:
@@ -558,19 +652,18 @@ def replay_draw(draw: ProvincialDraw, prepared: PreparedProfiles) -> DrawOutcome
     """Score the valid profiles on the draw's date and apply what the draw selected on."""
     if prepared.columns is None:
         return DrawOutcome({}, {})
-    scored = prepared.scored_on(draw.date)
-    errors = dict(scored.errors)
+    today = replay_day(prepared, draw.date, _draw_moment(draw))
+    errors = dict(today.scored.errors)
     stream = _stream_rule(draw)
     decisions: dict[int, DrawDecision] = {}
-    as_of = [_history_as_of(profile, draw.date) for profile in prepared.valid]
-    for row, (profile, assessed) in enumerate(zip(as_of, assess_profiles(as_of, draw.date), strict=True)):
+    for row, assessed in enumerate(today.assessed):
         if row in errors:
             continue
         if assessed.failed:
             error = assessed.line["error"]
             errors[row] = (str(error["field"]), str(error["message"]))  # type: ignore[index]
             continue
-        decisions[row] = _decide_draw(draw, profile, int(scored.scores.total[row]), assessed, stream)
+        decisions[row] = _decide_draw(draw, today, row, stream)
     return DrawOutcome(decisions, errors)
 
 
