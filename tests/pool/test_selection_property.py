@@ -152,8 +152,14 @@ def test_live_rounds_equal_the_plain_rules(data: st.DataObject, options: dict[st
 
 
 # Published rounds of each kind in 2024 (IRCC's feed): general, healthcare, French, PNP, CEC, trades.
-PUBLISHED = [("283", {}), ("284", {"category": "healthcare"}), ("291", {"category": "french"}),
-             ("296", {"program": "pnp"}), ("297", {"program": "cec"}), ("300", {"category": "trades"})]  # fmt: skip
+PUBLISHED = [
+    ("283", {}),
+    ("284", {"category": "healthcare"}),
+    ("291", {"category": "french"}),
+    ("296", {"program": "pnp"}),
+    ("297", {"program": "cec"}),
+    ("300", {"category": "trades"}),
+]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -158,7 +158,7 @@ class PoolRepository:
         self.session.flush()
         ids: list[str] = table.column("id").to_pylist()
         is_new = np.array([row_id not in existing for row_id in ids], dtype=bool)
-        for row in np.flatnonzero(~is_new):
+        for row in np.flatnonzero(~is_new).tolist():
             text = texts[row]
             self.session.execute(
                 update(CandidateRow)

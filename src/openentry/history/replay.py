@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from openentry import rules
 from openentry.history.provincial import ProvincialDraw
@@ -124,12 +125,12 @@ def replay_day(prepared: PreparedProfiles, day: datetime.date, moment: datetime.
         [profile.first_language.test_date or np.datetime64("NaT") for profile in profiles],
         dtype="datetime64[D]",
     )
-    meets_a_program = np.array(
+    meets_a_program: NDArray[np.bool_] = np.array(
         [
             not result.failed and any(program["eligible"] for program in result.line["programs"].values())  # type: ignore[attr-defined]
             for result in assessed
         ],
-        dtype=bool,
+        dtype=np.bool_,
     )
     unscorable = np.zeros(len(profiles), dtype=bool)
     unscorable[list(scored.errors)] = True
@@ -265,7 +266,8 @@ def _reasons(
             reasons.append(f"tie-break at {_utc_text(tiebreak)} needs the profile's submitted_at")
         elif submitted <= tiebreak:
             reasons.append(
-                f"tie-break: submitted {_utc_text(submitted)}, at or before the tie-break time {_utc_text(tiebreak)}"
+                f"tie-break: submitted {_utc_text(submitted)}, "
+                f"at or before the tie-break time {_utc_text(tiebreak)}"
             )
         else:
             reasons.append(

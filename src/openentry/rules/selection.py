@@ -179,12 +179,13 @@ def invited_at_cutoff(
     with an id not after ``tiebreak_id``. With no tie-break time (IRCC published none before
     round #77), everyone at the cut-off; with no ``tiebreak_id`` (IRCC's rounds), everyone
     submitted at or before the tie-break time."""
-    above = crs > cutoff
-    at_cutoff = crs == cutoff
+    above: Flags = np.asarray(crs > cutoff, dtype=bool)
+    at_cutoff: Flags = np.asarray(crs == cutoff, dtype=bool)
     if tiebreak is None:
         return above | at_cutoff
-    before = submitted_at < tiebreak
-    same = submitted_at == tiebreak
+    before: Flags = np.asarray(submitted_at < tiebreak, dtype=bool)
+    same: Flags = np.asarray(submitted_at == tiebreak, dtype=bool)
     if tiebreak_id is not None:
         same = same & (np.asarray(ids, dtype=str) <= tiebreak_id)
-    return above | (at_cutoff & (before | same))
+    invited: Flags = above | (at_cutoff & (before | same))
+    return invited

@@ -326,7 +326,7 @@ def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None
     size = len(ids)
     # Program eligibility and the score are worked out only for the profiles not already out of
     # the pool for an earlier reason (the rule reads no further for the others).
-    early = membership(**facts, meets_a_program=np.ones(size, dtype=bool))  # type: ignore[arg-type]
+    early = membership(**facts, meets_a_program=np.ones(size, dtype=bool))
     assessed = np.flatnonzero(early.in_pool)
     subset = table if len(assessed) == size else table.take(pa.array(assessed))
     _, _, assessment, eligibility_errors = assess_table(subset, day)
@@ -340,7 +340,7 @@ def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None
     crs[scored_rows] = scored.scores.total
     unscorable[scored_rows[list(scored.errors)]] = True
     crs[unscorable] = 0
-    final = membership(**facts, meets_a_program=meets_a_program, unscorable=unscorable)  # type: ignore[arg-type]
+    final = membership(**facts, meets_a_program=meets_a_program, unscorable=unscorable)
     return PoolState(
         at=at,
         table=table,

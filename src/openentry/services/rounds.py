@@ -58,7 +58,7 @@ def _program_or_category(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]
         Program.CEC: assessment.cec.eligible,
         Program.FST: assessment.fst.eligible,
     }
-    return state.spread(programs[Program(spec.program)])
+    return state.spread(programs[Program(str(spec.program))])
 
 
 def conditions(state: PoolState, spec: RoundSpec) -> list[NDArray[np.bool_]]:
