@@ -63,6 +63,7 @@ def test_timestamps_come_back_aware_utc_and_errors_roll_back(database_url: str) 
         session.add(
             PoolBatchRow(
                 loaded_at=datetime.datetime(2024, 1, 1, 7, 0, tzinfo=montreal),
+                effective_at=datetime.datetime(2024, 1, 1, 7, 0, tzinfo=montreal),
                 source="a",
                 profile_count=0,
                 columns=b"",
@@ -72,6 +73,7 @@ def test_timestamps_come_back_aware_utc_and_errors_roll_back(database_url: str) 
         session.add(
             PoolBatchRow(
                 loaded_at=datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC),
+                effective_at=datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC),
                 source="b",
                 profile_count=0,
                 columns=b"",
@@ -92,6 +94,43 @@ def test_naive_datetime_is_refused(database_url: str) -> None:
         session_scope(engine) as session,
     ):
         session.add(
-            PoolBatchRow(loaded_at=datetime.datetime(2024, 1, 1), source="a", profile_count=0, columns=b"")
+            PoolBatchRow(
+                loaded_at=datetime.datetime(2024, 1, 1),
+                effective_at=datetime.datetime(2024, 1, 1),
+                source="a",
+                profile_count=0,
+                columns=b"",
+            )
         )
         session.flush()
+
+
+def test_migration_0003_dates_existing_batches_and_goes_back(database_url: str) -> None:
+    """A database of the previous version: its batches take effect when they were loaded."""
+    from alembic import command
+
+    from openentry.db.engine import alembic_config
+
+    engine = make_engine(database_url)
+    config = alembic_config(engine)
+    migrate(engine)
+    command.downgrade(config, "0002_lean_pool")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO pool_batches (loaded_at, source, profile_count, columns)"
+                " VALUES ('2024-03-01 10:00:00', 'old.jsonl', 0, :columns)"
+            ),
+            {"columns": b""},
+        )
+    command.upgrade(config, "heads")
+    with session_scope(engine) as session:
+        row = session.execute(select(PoolBatchRow.loaded_at, PoolBatchRow.effective_at)).one()
+    assert row == (datetime.datetime(2024, 3, 1, 10, tzinfo=datetime.UTC),) * 2
+    assert {"request_key", "eligible", "tiebreak_id"} <= {
+        column["name"] for column in inspect(engine).get_columns("rounds")
+    }
+    command.downgrade(config, "0002_lean_pool")
+    assert "effective_at" not in {column["name"] for column in inspect(engine).get_columns("pool_batches")}
+    assert "request_key" not in {column["name"] for column in inspect(engine).get_columns("rounds")}
+    command.upgrade(config, "heads")
