@@ -466,11 +466,13 @@ def test_a_draw_whose_list_is_unknown_is_not_decided() -> None:
 
 
 def test_all_lists_ontario_notifications_and_the_undecided_draws() -> None:
-    # Working in Canada since 2021-12-06: a year of experience by the 2023 draws.
+    # Working in Canada since 2021-12-06: a year of experience by the 2023 draws. The CRS work years
+    # come from the work history on each draw's day (issue 9, defect 6): 1 whole year on 2023-09-26
+    # (core 40 and transferability 13 + 13: 383), 2 from 2023-12-06 (53 and 13 + 25: 408).
     prepared = prepare_profiles([RawProfile(_profile("nurse", 30, (8, 8, 8, 8), 2))], require_id=True)
     (line,) = check_all_rounds([], prepared, bundled_draws())
     assert line["invited"] is False
-    assert [item["crs"] for item in line["notifications"]] == [408, 408, 408]  # type: ignore[union-attr]
+    assert [item["crs"] for item in line["notifications"]] == [383, 408, 408]  # type: ignore[union-attr]
     assert [item["round"] for item in line["notifications"]] == [  # type: ignore[union-attr]
         "on-2023-09-26-hcp-health",
         "on-2024-02-06-hcp-health",
