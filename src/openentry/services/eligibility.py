@@ -23,6 +23,7 @@ from openentry.profiles.columnar import ReadTable, columns_from_table, table_fro
 from openentry.profiles.schema import Profile
 from openentry.rules import codes
 from openentry.rules.candidates import CandidateFactors, derive_factors
+from openentry.rules.crs import CrsScores, score
 from openentry.rules.eligibility.assess import Assessment, EligibilityFacts, assess
 from openentry.rules.eligibility.explain import decision_lines
 from openentry.rules.eligibility.parameters import FEDERAL_PROGRAMS, FRENCH_CATEGORY
@@ -136,6 +137,28 @@ def assess_table(
     for row, problem in problems.errors.items():
         errors.setdefault(row, problem)
     return read, factors, assess(snapshot, factors, facts), errors
+
+
+@dataclass(frozen=True)
+class ScoredAssessment:
+    """A table checked and read once, its factors derived once, then scored and assessed on one
+    day: what the pool needs to know who is in it, who qualifies and in what order."""
+
+    scores: CrsScores
+    assessment: Assessment
+    errors: dict[int, tuple[str, str]]  # rows that cannot be read, scored or assessed on the day
+
+
+def score_and_assess(table: pa.Table, on: datetime.date) -> ScoredAssessment:
+    """Score and assess every row of a SCHEMA table on ``on``, reading and deriving once."""
+    read = columns_from_table(table)
+    snapshot = rules_package.at(on)
+    factors, problems = derive_factors(snapshot, read.columns)
+    errors = dict(read.errors)
+    for row, problem in problems.errors.items():
+        errors.setdefault(row, problem)
+    facts = _facts(table_from_conformed(table), read)
+    return ScoredAssessment(score(snapshot, factors), assess(snapshot, factors, facts), errors)
 
 
 def table_from_conformed(table: pa.Table) -> pa.Table:

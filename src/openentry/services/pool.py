@@ -37,7 +37,7 @@ from openentry.rules import snapshot as rules_package
 from openentry.rules.eligibility.assess import Assessment
 from openentry.rules.selection import Membership, membership
 from openentry.rules.snapshot import RulesSnapshot
-from openentry.services.eligibility import assess_table
+from openentry.services.eligibility import score_and_assess
 from openentry.services.invitations import ACCEPTED, LAPSED, LedgerView, ledger_view
 from openentry.services.ordering import PastChangeError, ensure_after_latest_round, iso_utc
 from openentry.services.scoring import score_table
@@ -241,8 +241,8 @@ class PoolState:
     ``membership``: who is in the pool and, for the others, the first reason they are not
     (MI 2017-1 s.4(1): a profile with an outstanding invitation stays in it); ``holds_ita`` /
     ``holds_noi``: an outstanding ITA / NOI, which keeps the candidate from another invitation of
-    the same kind. ``assessment`` is the eligibility of the rows ``assessed`` (the profiles not
-    already out of the pool for an earlier reason); ``crs`` is 0 for profiles out of the pool.
+    the same kind. ``assessment``: every profile's eligibility on the day; ``crs`` is 0 for
+    profiles out of the pool.
     """
 
     at: datetime.datetime
@@ -253,7 +253,6 @@ class PoolState:
     membership: Membership
     holds_ita: NDArray[np.bool_]
     holds_noi: NDArray[np.bool_]
-    assessed: NDArray[np.int64]
     assessment: Assessment
     rules: RulesSnapshot
     ledger: LedgerView
@@ -265,12 +264,6 @@ class PoolState:
     @property
     def in_pool(self) -> NDArray[np.bool_]:
         return self.membership.in_pool
-
-    def spread(self, values: NDArray[np.bool_]) -> NDArray[np.bool_]:
-        """A flag over the assessed rows, as a flag over every row (False elsewhere)."""
-        full = np.zeros(self.size, dtype=bool)
-        full[self.assessed] = values
-        return full
 
 
 def _members(ids: NDArray[np.object_], chosen: frozenset[str]) -> NDArray[np.bool_]:
@@ -324,22 +317,15 @@ def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None
         "lapsed": _members(ids, ledger.removed.get(LAPSED, frozenset())),
     }
     size = len(ids)
-    # Program eligibility and the score are worked out only for the profiles not already out of
-    # the pool for an earlier reason (the rule reads no further for the others).
+    # Everyone is read, scored and assessed at once (taking the rows still in would cost more than
+    # it saves); the rule reads no further for profiles already out for an earlier reason.
     early = membership(**facts, meets_a_program=np.ones(size, dtype=bool))
-    assessed = np.flatnonzero(early.in_pool)
-    subset = table if len(assessed) == size else table.take(pa.array(assessed))
-    _, _, assessment, eligibility_errors = assess_table(subset, day)
-    meets_a_program = np.ones(size, dtype=bool)
-    meets_a_program[assessed] = assessment.in_pool
+    result = score_and_assess(table, day)
+    assessment = result.assessment
     unscorable = np.zeros(size, dtype=bool)
-    unscorable[assessed[list(eligibility_errors)]] = True
-    scored_rows = np.flatnonzero(early.in_pool & meets_a_program & ~unscorable)
-    scored = score_table(table.take(pa.array(scored_rows)) if len(scored_rows) < size else table, day)
-    crs = np.zeros(size, dtype=np.int16)
-    crs[scored_rows] = scored.scores.total
-    unscorable[scored_rows[list(scored.errors)]] = True
-    crs[unscorable] = 0
+    unscorable[list(result.errors)] = True
+    meets_a_program = assessment.in_pool
+    crs = np.where(early.in_pool & meets_a_program & ~unscorable, result.scores.total, 0).astype(np.int16)
     final = membership(**facts, meets_a_program=meets_a_program, unscorable=unscorable)
     return PoolState(
         at=at,
@@ -350,7 +336,6 @@ def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None
         membership=final,
         holds_ita=_members(ids, ledger.holding_ita),
         holds_noi=_members(ids, ledger.holding_noi),
-        assessed=assessed,
         assessment=assessment,
         rules=rules,
         ledger=ledger,

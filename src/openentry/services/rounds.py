@@ -51,14 +51,14 @@ def _program_or_category(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]
             )
         if spec.category == FRENCH_CATEGORY:
             assert assessment.french is not None
-            return state.spread(assessment.french)
-        return state.spread(assessment.categories[str(spec.category)].eligible)
+            return assessment.french
+        return assessment.categories[str(spec.category)].eligible
     programs = {
         Program.FSW: assessment.fsw.eligible,
         Program.CEC: assessment.cec.eligible,
         Program.FST: assessment.fst.eligible,
     }
-    return state.spread(programs[Program(str(spec.program))])
+    return programs[Program(str(spec.program))]
 
 
 def conditions(state: PoolState, spec: RoundSpec) -> list[NDArray[np.bool_]]:
