@@ -318,7 +318,7 @@ def _bad_moment(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
     rules = column.constraints
     bad = np.zeros(len(values), dtype=np.bool_)
     if rules.minimum is not None:
-        bad |= _mask(pc.less(values, pa.scalar(rules.minimum, type=column.arrow_type)))
+        bad |= _mask(pc.less(values, pa.scalar(rules.lowest(), type=column.arrow_type)))
     if rules.maximum is not None:
         bad |= _mask(pc.greater(values, pa.scalar(rules.maximum, type=column.arrow_type)))
     return bad

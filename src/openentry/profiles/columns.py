@@ -24,7 +24,7 @@ from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from openentry.profiles.schema import Job, LanguageResult, Profile
+from openentry.profiles.schema import Job, LanguageResult, NotBefore, Profile
 
 # Kinds of column (what a value is, whatever the Arrow type it was written with).
 TEXT = "text"
@@ -43,7 +43,7 @@ LANGUAGE = "language"  # a language result: flattened into its own columns
 class Constraints:
     """The checks of one value, read from the model's annotations."""
 
-    minimum: float | datetime.date | None = None
+    minimum: float | datetime.date | NotBefore | None = None  # NotBefore: read from the law when checked
     minimum_excluded: bool = False
     maximum: float | datetime.date | None = None
     maximum_excluded: bool = False
@@ -52,6 +52,10 @@ class Constraints:
     pattern: str | None = None
     finite: bool = False
     vocabulary: tuple[str, ...] = ()
+
+    def lowest(self) -> float | datetime.date | None:
+        """The minimum, a bound from the law read now."""
+        return self.minimum.bound() if isinstance(self.minimum, NotBefore) else self.minimum
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ def _constraints(metadata: list[object], vocabulary: tuple[str, ...]) -> Constra
             pending.extend(item.metadata)
         elif isinstance(item, annotated_types.Ge):
             values["minimum"] = item.ge
+        elif isinstance(item, NotBefore):
+            values["minimum"] = item
         elif isinstance(item, annotated_types.Gt):
             values["minimum"], values["minimum_excluded"] = item.gt, True
         elif isinstance(item, annotated_types.Le):

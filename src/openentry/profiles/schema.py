@@ -15,6 +15,9 @@ after the day, an age over the bound on the day) are made by the rules when the 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -23,10 +26,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     Strict,
     TypeAdapter,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError, core_schema
 
 from openentry.rules import codes, default_tree
 from openentry.rules.candidates import MAXIMUM_AGE
@@ -35,9 +40,43 @@ from openentry.rules.candidates import MAXIMUM_AGE
 # mistake. A validation bound on the facts, not a rule of law (the law caps counted hours at 30
 # a week, crs-and-programs.md §3.1).
 MAXIMUM_HOURS_PER_WEEK = 84
-# Express Entry opened on the first day of the rules (2015-01-01): no profile entered the pool
-# before it. Law, read from the parameter tree.
-EXPRESS_ENTRY_OPENED = datetime.datetime.combine(default_tree().first_day, datetime.time(), datetime.UTC)
+
+
+@functools.cache
+def express_entry_opened() -> datetime.datetime:
+    """Express Entry opened on the first day of the rules (2015-01-01): no profile entered the
+    pool before it. Law, read from the parameter tree when first needed (not at import: a CLI
+    ``--help`` does not load the tree)."""
+    return datetime.datetime.combine(default_tree().first_day, datetime.time(), datetime.UTC)
+
+
+@dataclass(frozen=True)
+class NotBefore:
+    """A lower bound on a date-time read from the law when first checked (``Field(ge=...)``
+    needs its value when the model is defined). A value before it is the error ``Field(ge=...)``
+    gives, word for word; profiles/columns.py reads it as the column's minimum."""
+
+    bound: Callable[[], datetime.datetime]
+    reason: str  # why the bound is where it is, added to the message ({} is the bound's day)
+
+    def reason_text(self) -> str:
+        return self.reason.format(self.bound().date().isoformat())
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def _check(self, value: datetime.datetime) -> datetime.datetime:
+        bound = self.bound()
+        if value < bound:
+            raise PydanticCustomError(
+                "greater_than_equal", "Input should be greater than or equal to {ge}", {"ge": repr(bound)}
+            )
+        return value
+
+
+EXPRESS_ENTRY_OPENED = NotBefore(express_entry_opened, "Express Entry opened on {}")
 
 Identifier = Annotated[str, Strict(), Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 Count = Annotated[int, Strict(), Field(ge=0, le=60)]
@@ -118,7 +157,7 @@ class Profile(_Strict):
     """One candidate's Express Entry profile."""
 
     id: Identifier | None = None
-    submitted_at: Annotated[IsoDateTime, Field(ge=EXPRESS_ENTRY_OPENED)] | None = None
+    submitted_at: Annotated[IsoDateTime, EXPRESS_ENTRY_OPENED] | None = None
     age: Annotated[int, Strict(), Field(ge=0, le=MAXIMUM_AGE)] | None = None
     birth_date: IsoDate | None = None
     marital_status: MaritalStatus
@@ -193,9 +232,7 @@ def shown(value: object) -> str:
 
 
 # Why a bound is where it is, added to the message of a value beyond it (by field name).
-_BOUND_REASONS = {
-    "submitted_at": f"Express Entry opened on {EXPRESS_ENTRY_OPENED.date().isoformat()}",
-}
+_BOUND_REASONS = {"submitted_at": EXPRESS_ENTRY_OPENED}
 
 
 def _message(error: Any) -> str:
@@ -231,7 +268,8 @@ def _message(error: Any) -> str:
     detail = detail[0].lower() + detail[1:] if detail else detail
     if given is not None and not isinstance(given, dict | list):
         detail = f"{detail} (given {shown(given)})"
-    reason = _BOUND_REASONS.get(str(location[-1])) if location else None
+    bound = _BOUND_REASONS.get(str(location[-1])) if location else None
+    reason = bound.reason_text() if bound is not None else None
     if reason is not None and kind in ("less_than_equal", "greater_than_equal"):
         detail = f"{detail}: {reason}"
     return detail
@@ -289,16 +327,11 @@ def error_of(error: ValidationError, prefix: tuple[int | str, ...] = ()) -> Prof
     return ProfileError(_path(location), _message({**first, "loc": location}))
 
 
-def _field_adapters() -> dict[tuple[str, ...], TypeAdapter[Any]]:
-    adapters: dict[tuple[str, ...], TypeAdapter[Any]] = {}
-    for name, info in Profile.model_fields.items():
-        adapters[(name,)] = TypeAdapter(info.rebuild_annotation())
-    for name, info in LanguageResult.model_fields.items():
-        adapters[("language", name)] = TypeAdapter(info.rebuild_annotation())
-    return adapters
-
-
-_ADAPTERS = _field_adapters()
+@functools.cache
+def _field_adapter(key: tuple[str, ...]) -> TypeAdapter[Any]:
+    """The validator of one field (built when first needed: only refused values are worded)."""
+    model: type[BaseModel] = LanguageResult if key[0] == "language" else Profile
+    return TypeAdapter(model.model_fields[key[-1]].rebuild_annotation())
 
 
 def field_error(location: tuple[str, ...], value: object) -> ProfileError | None:
@@ -310,7 +343,7 @@ def field_error(location: tuple[str, ...], value: object) -> ProfileError | None
     """
     key = ("language", location[1]) if len(location) == 2 else location
     try:
-        _ADAPTERS[key].validate_python(value)
+        _field_adapter(key).validate_python(value)
     except ValidationError as error:
         return error_of(error, location)
     return None
