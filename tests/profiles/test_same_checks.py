@@ -141,6 +141,7 @@ ISSUE_CASES = [
         "first_language.writing",
     ),
     Case("hours-500", broken(work_history=[job(hours_per_week=500.0)]), "work_history[0].hours_per_week"),
+    Case("job-noc-with-a-letter", broken(work_history=[job(noc="12a45")]), "work_history[0].noc"),
     Case("submitted-before-express-entry", broken(submitted_at="2014-12-31T23:59:59Z"), "submitted_at"),
     Case("born-in-1800", broken(age=None, birth_date="1800-01-01"), "birth_date"),
 ]

@@ -14,6 +14,7 @@ import pyarrow.parquet as parquet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from openentry.cli.scoring import score_parquet_file
 from openentry.profiles.columnar import profiles_from_table
 from openentry.services.scoring import RawProfile, result_lines, score_profiles, score_table
 from tests.profiles.test_same_checks import flat_row, table_of
@@ -88,6 +89,38 @@ def test_synthetic_two_profiles_score_without_a_crash(tmp_path: Path) -> None:
         _score(DECLARED_THREE)["total"],
         _score({**DECLARED_THREE, "id": "other", "age": 35})["total"],
     ]
+
+
+def test_a_parquet_pool_with_lists_reads_as_its_json_rows(tmp_path: Path) -> None:
+    """``openentry score`` reads the texts inside lists (a job's NOC code, the provinces)
+    dictionary-encoded and checks them on the dictionary: each row still scores, or fails with
+    the words, as its JSON does."""
+    job = WITH_HISTORY["work_history"][0]
+    profiles = [
+        WITH_HISTORY,
+        {**WITH_HISTORY, "id": "letter-in-noc", "work_history": [job, {**job, "noc": "12a45"}]},
+        {**WITH_HISTORY, "id": "short-noc", "work_history": [{**job, "noc": "3130"}]},
+        {**WITH_HISTORY, "id": "long-week", "work_history": [{**job, "hours_per_week": 500.0}]},
+        {**WITH_HISTORY, "id": "backwards", "work_history": [{**job, "end": "2021-01-01"}]},
+        {**DECLARED_THREE, "id": "all-and-ontario", "provinces_of_interest": ["ALL", "ON"]},
+        {**DECLARED_THREE, "id": "unknown-province", "provinces_of_interest": ["ON", "XX"]},
+        {**DECLARED_THREE, "id": "ontario", "provinces_of_interest": ["ON"]},
+    ]
+    parquet.write_table(table_of([flat_row(profile) for profile in profiles]), tmp_path / "pool.parquet")
+    failed = score_parquet_file(
+        str(tmp_path / "pool.parquet"), str(tmp_path / "o.parquet"), ON, explain=False
+    )
+    scored = parquet.read_table(tmp_path / "o.parquet").to_pylist()
+    expected = score_profiles([RawProfile(profile) for profile in profiles], ON, require_id=True)
+    assert failed == sum("error" in line for line in expected) == 6
+    for row, line in zip(scored, expected, strict=True):
+        if "error" in line:
+            assert (row["error_field"], row["error_message"]) == (
+                line["error"]["field"],
+                line["error"]["message"],
+            )
+        else:
+            assert (row["id"], row["total"], row["error_field"]) == (line["id"], line["total"], None)
 
 
 LANGUAGES = st.one_of(

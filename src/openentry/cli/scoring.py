@@ -70,19 +70,24 @@ def score_parquet_file(
 ) -> int:
     """Score a Parquet pool chunk by chunk into a Parquet file; returns how many rows failed.
 
-    Only the columns scoring reads are read, coded strings as dictionaries. Chunks are scored
-    on ``SCORING_THREADS`` threads (numpy and Arrow release the GIL in their loops) and written
-    in input order while the next ones are scored. ``timings``, when given, receives the
-    seconds of each stage summed over chunks ("read", "validate", "score", "write"; scoring
-    stages overlap one another and the writing) and the wall-clock "total".
+    Only the columns scoring reads are read, coded strings (inside lists too) as dictionaries.
+    Chunks are scored on ``SCORING_THREADS`` threads (numpy and Arrow release the GIL in their
+    loops) and written in input order while the next ones are scored. ``timings``, when given,
+    receives the seconds of each stage summed over chunks ("read", "validate", "score",
+    "write"; scoring stages overlap one another and the writing) and the wall-clock "total".
     """
     started = time.perf_counter()
     timings = {} if timings is None else timings
     for stage in ("read", "validate", "score", "write"):
         timings[stage] = 0.0
     try:
-        schema = parquet.read_schema(path)
-        source = parquet.ParquetFile(path, read_dictionary=dictionary_columns(schema))
+        described = parquet.ParquetFile(path)
+        columns = [described.schema.column(index) for index in range(len(described.schema))]
+        text_paths = [column.path for column in columns if column.physical_type == "BYTE_ARRAY"]
+        schema = described.schema_arrow
+        source = parquet.ParquetFile(
+            path, metadata=described.metadata, read_dictionary=dictionary_columns(schema, text_paths)
+        )
     except FileNotFoundError:
         raise UsageError(f"cannot read {path}: no such file") from None
     except (pa.ArrowInvalid, OSError) as error:

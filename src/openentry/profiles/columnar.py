@@ -20,6 +20,7 @@ import datetime
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -84,6 +85,9 @@ CODED_COLUMNS = tuple(
     if column.kind == CHOICE or (column.kind == TEXT and column.name != "id")
 )
 
+# A job's text columns with few distinct values (its NOC code).
+_CODED_JOB_TEXT = frozenset(column.name for column in JOB_COLUMNS if column.kind == TEXT)
+
 # Arrow types each kind accepts (strict as JSON: no text for a number, no number for a flag).
 _ACCEPTS: dict[str, Callable[[pa.DataType], bool]] = {
     TEXT: lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
@@ -113,9 +117,23 @@ def scoring_columns(schema: pa.Schema) -> list[str]:
     return list(schema.names)
 
 
-def dictionary_columns(schema: pa.Schema) -> list[str]:
-    """The coded string columns of ``schema``, cheapest read dictionary-encoded (see :func:`_positions`)."""
-    return [name for name in CODED_COLUMNS if name in schema.names and schema.field(name).type == pa.string()]
+def dictionary_columns(schema: pa.Schema, text_paths: Sequence[str] = ()) -> list[str]:
+    """The coded string columns of ``schema``, cheapest read dictionary-encoded (their checks run
+    on the dictionary, see :func:`_per_value`), and among ``text_paths``, the paths of a Parquet
+    file's text columns (``work_history.list.element.noc``), the coded texts inside lists: the
+    provinces and a job's NOC code."""
+    names = [
+        name for name in CODED_COLUMNS if name in schema.names and schema.field(name).type == pa.string()
+    ]
+    for path in text_paths:
+        parts = path.split(".")
+        top, leaf = parts[0], parts[-1]
+        kind = COLUMN_BY_NAME[top].kind if top in COLUMN_BY_NAME else None
+        if (kind == CHOICES and len(parts) == 3) or (
+            kind == JOBS and len(parts) == 4 and leaf in _CODED_JOB_TEXT
+        ):
+            names.append(path)
+    return names
 
 
 class TableError(ValueError):
@@ -238,68 +256,75 @@ def _required(path: str) -> Callable[[int], tuple[str, str]]:
     return lambda row: (path, "required")
 
 
+Answers = TypeVar("Answers", bound=np.generic)
+
+
+def _per_value(
+    values: pa.ChunkedArray | pa.Array,
+    answer: Callable[[pa.Array], NDArray[Answers]],
+    if_null: int | bool,
+    dtype: type[Answers],
+) -> NDArray[Answers]:
+    """``answer`` for each value of a text column (it maps an array of texts to one answer each),
+    ``if_null`` where the value is null. A dictionary-encoded column is answered on its
+    dictionary, its few distinct values, and the answers taken by index (a null index takes the
+    extra answer at the end: ``if_null``)."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    parts = [np.zeros(0, dtype=dtype)]
+    for chunk in chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            found = np.asarray(answer(chunk), dtype=dtype)
+            parts.append(
+                np.where(_is_null(chunk), if_null, found).astype(dtype) if chunk.null_count else found
+            )
+            continue
+        dictionary = chunk.dictionary
+        answers = np.full(len(dictionary) + 1, if_null, dtype=dtype)
+        if len(dictionary):
+            answers[:-1] = answer(dictionary)
+            if dictionary.null_count:
+                answers[:-1][_is_null(dictionary)] = if_null
+        indices = chunk.indices.fill_null(len(dictionary)) if chunk.null_count else chunk.indices
+        parts.append(np.take(answers, np.asarray(_numpy(indices))))
+    return parts[1] if len(parts) == 2 else np.concatenate(parts)
+
+
+@functools.cache
+def _value_set(vocabulary: tuple[str, ...]) -> pa.Array:
+    return pa.array(vocabulary, pa.string())
+
+
 def _positions(
-    values: pa.ChunkedArray, vocabulary: tuple[str, ...]
+    values: pa.ChunkedArray | pa.Array, vocabulary: tuple[str, ...]
 ) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
-    """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null.
+    """The position of each value in ``vocabulary`` (0 where absent), and where it is absent or null."""
+    value_set = _value_set(vocabulary)
 
-    A dictionary-encoded column looks up its few distinct values and takes the answers by index;
-    a chunk with no value at all (an empty dictionary) is absent throughout.
-    """
-    value_set = pa.array(vocabulary, pa.string())
-    if not pa.types.is_dictionary(values.type):
-        found = pc.index_in(values, value_set=value_set)
-        return np.asarray(_numpy(found.fill_null(0)), dtype=np.int8), _is_null(found)
-    parts = []
-    for chunk in values.chunks:
-        if len(chunk.dictionary) == 0:
-            parts.append(np.full(len(chunk), -1, dtype=np.int8))
-            continue
-        known = np.asarray(
-            _numpy(pc.index_in(chunk.dictionary, value_set=value_set).fill_null(-1)), dtype=np.int8
-        )
-        indices = np.asarray(
-            _numpy(chunk.indices.fill_null(0) if chunk.null_count else chunk.indices), dtype=np.int32
-        )
-        parts.append(np.take(known, indices))
-    found_positions = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
-    return np.maximum(found_positions, np.int8(0)), (found_positions < 0) | _is_null(values)
+    def position(texts: pa.Array) -> NDArray[np.int8]:
+        found = pc.index_in(texts.cast(pa.string()), value_set=value_set).fill_null(-1)
+        return np.asarray(_numpy(found), dtype=np.int8)
 
-
-def _text_flags(values: pa.ChunkedArray, test: Callable[[pa.Array], pa.Array]) -> NDArray[np.bool_]:
-    """``test`` of each text value (True where it holds; null: False), on a dictionary's values once."""
-    if not pa.types.is_dictionary(values.type):
-        return _mask(test(values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)))
-    parts = []
-    for chunk in values.chunks:
-        if len(chunk.dictionary) == 0:
-            parts.append(np.zeros(len(chunk), dtype=np.bool_))
-            continue
-        answers = _mask(test(chunk.dictionary))
-        indices = np.asarray(_numpy(chunk.indices.fill_null(0)), dtype=np.int32)
-        parts.append(np.take(answers, indices) & ~_is_null(chunk))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.bool_)
+    found = _per_value(values, position, -1, np.int8)
+    return np.maximum(found, np.int8(0)), found < 0
 
 
 def _bad_text(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
+    """Where a text breaks the column's pattern or length (null: never)."""
     rules = column.constraints
-    if column.kind == CHOICE:
-        return _positions(values, rules.vocabulary)[1] & ~_is_null(values)
 
-    def wrong(array: pa.Array) -> pa.Array:
-        bad = pc.is_null(array)  # a placeholder of the right length: null values are never bad
-        bad = pc.and_(bad, pc.is_valid(array))
+    def wrong(texts: pa.Array) -> NDArray[np.bool_]:
+        bad = np.zeros(len(texts), dtype=np.bool_)
         if rules.pattern is not None:
-            bad = pc.or_(bad, pc.invert(pc.match_substring_regex(array, rules.pattern)))
+            bad |= ~_mask(pc.match_substring_regex(texts, rules.pattern))
         if rules.minimum_length is not None or rules.maximum_length is not None:
-            lengths = pc.utf8_length(array)
+            lengths = np.asarray(_numpy(pc.utf8_length(texts).fill_null(0)))
             if rules.minimum_length is not None:
-                bad = pc.or_(bad, pc.less(lengths, rules.minimum_length))
+                bad |= lengths < rules.minimum_length
             if rules.maximum_length is not None:
-                bad = pc.or_(bad, pc.greater(lengths, rules.maximum_length))
+                bad |= lengths > rules.maximum_length
         return bad
 
-    return _text_flags(values, wrong)
+    return _per_value(values, wrong, False, np.bool_)
 
 
 def _bad_number(column: Column, numbers: NDArray[np.float64] | NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -326,35 +351,73 @@ def _bad_moment(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
 
 @dataclass
 class _Checked:
-    """One column after its checks: the values in the column's type (nulls where absent or refused)."""
+    """One column after its checks: the values in the column's type (a coded text column may stay
+    dictionary-encoded; nulls where absent or refused), as numpy where the rules read numbers or
+    codes."""
 
     values: pa.ChunkedArray
     numbers: NDArray[np.generic] | None = None  # INTEGER / NUMBER columns as numpy, nulls filled
+    # CHOICE columns: the position of each value in the vocabulary (0 where absent), and where
+    # the value is absent (null or refused).
+    codes: tuple[NDArray[np.int8], NDArray[np.bool_]] | None = None
+
+    @functools.cached_property
+    def is_null(self) -> NDArray[np.bool_]:
+        return _is_null(self.values)
+
+    def coded(self) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+        """``codes``, of a CHOICE column."""
+        assert self.codes is not None, "not a CHOICE column"
+        return self.codes
+
+    @classmethod
+    def absent(cls, column: Column, size: int) -> _Checked:
+        """A column no row gives (or whose values are all refused): null throughout."""
+        numbers: NDArray[np.generic] | None = None
+        if column.kind in (INTEGER, NUMBER):
+            numbers = np.zeros(size, dtype=np.int64 if column.kind == INTEGER else np.float64)
+        codes = (
+            (np.zeros(size, dtype=np.int8), np.ones(size, dtype=np.bool_)) if column.kind == CHOICE else None
+        )
+        checked = cls(pa.chunked_array([pa.nulls(size, column.arrow_type)]), numbers, codes)
+        checked.is_null = np.ones(size, dtype=np.bool_)
+        return checked
+
+
+# Text columns with few distinct values (codes), checked on their dictionary: a column that is
+# not dictionary-encoded is encoded first (one pass), and its pattern checked once per distinct value.
+_CODED_TEXT = frozenset(name for name in CODED_COLUMNS if COLUMN_BY_NAME[name].kind == TEXT) | _CODED_JOB_TEXT
 
 
 def _check_column(
     column: Column, raw: pa.ChunkedArray | None, size: int, present: NDArray[np.bool_] | None, errors: _Errors
 ) -> _Checked:
     """Check one scalar column in place in the model's order; refused values become nulls."""
-    if raw is None:
-        raw = pa.chunked_array([pa.nulls(size, column.arrow_type)])
+    if raw is None or raw.null_count == len(raw):
+        if column.required:
+            errors.add(np.ones(size, dtype=np.bool_) if present is None else present, _required(column.path))
+        return _Checked.absent(column, size)
     given = ~_is_null(raw)
     if column.required:
         errors.add(~given if present is None else present & ~given, _required(column.path))
     if not _ACCEPTS[column.kind](raw.type if not pa.types.is_dictionary(raw.type) else raw.type.value_type):
         errors.add(given, _value_errors(column, raw))
-        refused = pa.chunked_array([pa.nulls(size, column.arrow_type)])
-        numeric = column.kind in (INTEGER, NUMBER)
-        return _Checked(
-            refused,
-            np.zeros(size, dtype=np.int64 if column.kind == INTEGER else np.float64) if numeric else None,
-        )
+        return _Checked.absent(column, size)
     if column.kind in (TEXT, CHOICE):
         values = raw if pa.types.is_dictionary(raw.type) else raw.cast(pa.string())
-        bad = _bad_text(column, values)
+        if column.kind == CHOICE:
+            positions, unknown = _positions(values, column.constraints.vocabulary)
+            bad = unknown & given
+            checked = _Checked(values, codes=(positions, unknown))
+        else:
+            if column.name in _CODED_TEXT and not pa.types.is_dictionary(values.type):
+                values = pc.dictionary_encode(values)
+            bad = _bad_text(column, values)
+            checked = _Checked(values)
+        checked.is_null = ~given
         if bad.any():
             errors.add(bad, _value_errors(column, raw))
-        return _Checked(values)
+        return checked
     if column.kind in (INTEGER, NUMBER):
         wide = pa.int64() if column.kind == INTEGER else pa.float64()
         values = raw.cast(wide)
@@ -365,7 +428,9 @@ def _check_column(
             numbers = np.where(bad, 0, numbers)
         if column.kind == INTEGER:
             numbers = numbers.astype(np.int16)
-        return _Checked(values, numbers)
+        checked = _Checked(values, numbers)
+        checked.is_null = ~given
+        return checked
     if column.kind in (DATE, MOMENT):
         try:
             values = raw.cast(column.arrow_type)
@@ -395,25 +460,34 @@ def _list_column(raw: pa.ChunkedArray) -> pa.Array:
     return array.cast(pa.list_(array.type.value_type)) if pa.types.is_large_list(array.type) else array
 
 
-def _check_provinces(column: Column, raw: pa.ChunkedArray, errors: _Errors) -> pa.ChunkedArray:
+@dataclass(frozen=True)
+class _CheckedProvinces:
+    values: pa.ChunkedArray  # the lists as given (nulls where refused), for the rows' own errors
+    all_with_others: NDArray[np.bool_]  # "ALL" and other provinces in one list
+
+
+def _check_provinces(column: Column, raw: pa.ChunkedArray, size: int, errors: _Errors) -> _CheckedProvinces:
+    no_list = pa.chunked_array([pa.nulls(size, column.arrow_type)])
+    if raw.null_count == len(raw):
+        return _CheckedProvinces(no_list, np.zeros(size, dtype=np.bool_))
     given = ~_is_null(raw)
     if not _ACCEPTS[column.kind](raw.type):
         errors.add(given, _list_errors(column, raw))
-        return pa.chunked_array([pa.nulls(len(raw), column.arrow_type)])
+        return _CheckedProvinces(no_list, np.zeros(size, dtype=np.bool_))
     lists = _list_column(raw)
-    if pa.types.is_dictionary(lists.type.value_type):
-        lists = lists.cast(pa.list_(pa.string()))
-    flat = pc.list_flatten(lists)
     owners = np.asarray(_numpy(pc.list_parent_indices(lists)), dtype=np.int64)
-    unknown = _is_null(pc.index_in(flat, value_set=pa.array(column.constraints.vocabulary)))
-    bad = np.zeros(len(raw), dtype=np.bool_)
+    positions, unknown = _positions(pc.list_flatten(lists), column.constraints.vocabulary)
+    bad = np.zeros(size, dtype=np.bool_)
     bad[owners[unknown]] = True
+    lengths = np.asarray(_numpy(pc.list_value_length(lists).fill_null(0)))
     if column.constraints.minimum_length is not None:
-        lengths = np.asarray(_numpy(pc.list_value_length(lists).fill_null(column.constraints.minimum_length)))
         bad |= given & (lengths < column.constraints.minimum_length)
     if bad.any():
         errors.add(bad, _list_errors(column, raw))
-    return pa.chunked_array([lists.cast(column.arrow_type)])
+    has_all = np.zeros(size, dtype=np.bool_)
+    every_province = column.constraints.vocabulary.index(codes.EVERY_PROVINCE)
+    has_all[owners[(positions == every_province) & ~unknown]] = True
+    return _CheckedProvinces(pa.chunked_array([lists]), has_all & (lengths > 1))
 
 
 @dataclass(frozen=True)
@@ -421,6 +495,20 @@ class _CheckedJobs:
     jobs: Jobs
     has_work_history: NDArray[np.bool_] | None
     end_before_start: NDArray[np.bool_]
+
+
+def _noc_numbers(pattern: str) -> Callable[[pa.Array], NDArray[np.int64]]:
+    """Texts to NOC codes as integers, -1 where a text is not a code (``pattern``)."""
+
+    def numbers(texts: pa.Array) -> NDArray[np.int64]:
+        texts = texts.cast(pa.string())
+        is_code = _mask(pc.match_substring_regex(texts, pattern))
+        found = np.full(len(texts), -1, dtype=np.int64)
+        if is_code.any():
+            found[is_code] = np.asarray(_numpy(texts.filter(pa.array(is_code)).cast(pa.int64())))
+        return found
+
+    return numbers
 
 
 def _check_jobs(column: Column, raw: pa.ChunkedArray | None, size: int, errors: _Errors) -> _CheckedJobs:
@@ -440,8 +528,7 @@ def _check_jobs(column: Column, raw: pa.ChunkedArray | None, size: int, errors: 
     known = {job_column.name for job_column in JOB_COLUMNS}
     if any(field.name not in known for field in flat.type):
         bad_job[:] = True
-    checked: dict[str, pa.ChunkedArray] = {}
-    numbers: dict[str, NDArray[np.generic]] = {}
+    checked: dict[str, _Checked] = {}
     job_errors = _Errors(job_count, describe=False)
     for job_column in JOB_COLUMNS:
         child = (
@@ -449,12 +536,9 @@ def _check_jobs(column: Column, raw: pa.ChunkedArray | None, size: int, errors: 
             if flat.type.get_field_index(job_column.name) >= 0
             else None
         )
-        result = _check_column(
+        checked[job_column.name] = _check_column(
             job_column, None if child is None else pa.chunked_array([child]), job_count, None, job_errors
         )
-        checked[job_column.name] = result.values
-        if result.numbers is not None:
-            numbers[job_column.name] = result.numbers
     bad_job |= job_errors.has_error
     bad_rows = np.zeros(size, dtype=np.bool_)
     bad_rows[owner[bad_job]] = True
@@ -462,25 +546,28 @@ def _check_jobs(column: Column, raw: pa.ChunkedArray | None, size: int, errors: 
         errors.add(bad_rows, _list_errors(column, raw))
 
     def dates(name: str) -> NDArray[np.datetime64]:
-        return _days(checked[name])
+        return _days(checked[name].values)
 
     def flags(name: str) -> NDArray[np.bool_]:
-        return _mask(checked[name])
+        return _mask(checked[name].values)
 
     start, end = dates("start"), dates("end")
     end_before_start = np.zeros(size, dtype=np.bool_)
     backwards = ~np.isnat(end) & ~np.isnat(start) & (end < start)
     end_before_start[owner[backwards]] = True
-    noc_text = checked["noc"]
-    if pa.types.is_dictionary(noc_text.type):
-        noc_text = noc_text.cast(pa.string())
-    noc = np.asarray(_numpy(pc.cast(noc_text, pa.int64(), safe=False).fill_null(-1)), dtype=np.int64)
+    noc_pattern = next(
+        job_column for job_column in JOB_COLUMNS if job_column.name == "noc"
+    ).constraints.pattern
+    assert noc_pattern is not None
+    noc = _per_value(checked["noc"].values, _noc_numbers(noc_pattern), -1, np.int64)
+    hours = checked["hours_per_week"].numbers
+    assert hours is not None
     jobs = Jobs(
         owner=owner,
         noc=np.where(bad_job, -1, noc),
         start=np.where(bad_job, np.datetime64("NaT"), start),
         end=end,
-        hours_per_week=np.where(bad_job, 0.0, np.asarray(numbers["hours_per_week"], dtype=np.float64)),
+        hours_per_week=np.where(bad_job, 0.0, np.asarray(hours, dtype=np.float64)),
         in_canada=flags("in_canada"),
         self_employed=flags("self_employed"),
         full_time_student=flags("full_time_student"),
@@ -489,11 +576,14 @@ def _check_jobs(column: Column, raw: pa.ChunkedArray | None, size: int, errors: 
 
 
 def _days(values: pa.ChunkedArray) -> NDArray[np.datetime64]:
-    """Days as datetime64[D], NaT where null (the day numbers of date32, null as NaT's number)."""
-    numbers = values.cast(pa.date32()).cast(pa.int32()).cast(pa.int64())
+    """Days as datetime64[D], NaT where null (the day numbers of date32)."""
+    days = values if values.type == pa.date32() else values.cast(pa.date32())
+    numbers = days.cast(pa.int32())
+    found = np.asarray(_numpy(numbers.fill_null(0) if numbers.null_count else numbers), dtype=np.int64)
+    dates = found.view("datetime64[D]")
     if numbers.null_count:
-        numbers = numbers.fill_null(np.datetime64("NaT", "D").view(np.int64).item())
-    return np.asarray(_numpy(numbers)).view("datetime64[D]")
+        dates[_is_null(numbers)] = np.datetime64("NaT")
+    return dates
 
 
 def _flags(checked: _Checked, default: object) -> NDArray[np.bool_]:
@@ -504,10 +594,12 @@ def _flags(checked: _Checked, default: object) -> NDArray[np.bool_]:
 
 
 def _codes(checked: _Checked, column: Column) -> NDArray[np.int8]:
-    values = checked.values
-    if column.default is not None and values.null_count:
-        values = values.fill_null(column.default)
-    return _positions(values, column.constraints.vocabulary)[0]
+    """The codes of a CHOICE column, a null taking the field's default."""
+    positions = checked.coded()[0]
+    if column.default is not None and checked.values.null_count:
+        default = np.int8(column.constraints.vocabulary.index(str(column.default)))
+        positions = np.where(checked.is_null, default, positions)
+    return positions
 
 
 def _integers(checked: _Checked, column: Column, absent: int | None = None) -> NDArray[np.int16]:
@@ -515,25 +607,24 @@ def _integers(checked: _Checked, column: Column, absent: int | None = None) -> N
     numbers = np.asarray(checked.numbers, dtype=np.int16)
     fill = absent if absent is not None else column.default
     if checked.values.null_count and isinstance(fill, int) and fill:
-        numbers = np.where(_is_null(checked.values), np.int16(fill), numbers)
+        numbers = np.where(checked.is_null, np.int16(fill), numbers)
     return numbers
 
 
 def _language(prefix: str, checked: dict[str, _Checked], size: int) -> LanguageResults:
-    tests = _positions(checked[f"{prefix}_test"].values, codes.LANGUAGE_TESTS[1:])
-    known = ~tests[1]
+    test_positions, test_absent = checked[f"{prefix}_test"].coded()
     scores: NDArray[np.float64] = abilities_array(size, np.float64)  # type: ignore[assignment]
     for ability_code, ability in enumerate(codes.ABILITIES):
         numbers = checked[f"{prefix}_{ability}"].numbers
         assert numbers is not None
         scores[:, ability_code] = numbers
-    scales = _positions(checked[f"{prefix}_scale"].values, codes.TEF_SCALES)
-    named = ~scales[1]
+    scale_positions, scale_absent = checked[f"{prefix}_scale"].coded()
+    named = ~scale_absent
     return LanguageResults(
-        tests=((tests[0] + np.int8(1)) * known).astype(np.int8),
+        tests=((test_positions + np.int8(1)) * ~test_absent).astype(np.int8),
         scores=scores,
         test_dates=_days(checked[f"{prefix}_test_date"].values),
-        scales=((scales[0] + np.int8(1)) * named).astype(np.int8) if named.any() else None,
+        scales=((scale_positions + np.int8(1)) * named).astype(np.int8) if named.any() else None,
     )
 
 
@@ -574,32 +665,32 @@ def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> Read
     errors = _Errors(size)
     checked: dict[str, _Checked] = {}
     present: NDArray[np.bool_] | None = None
-    language_present: dict[str, NDArray[np.bool_]] = {}
-    provinces = pa.chunked_array([pa.nulls(size, SCHEMA.field("provinces_of_interest").type)])
+    provinces_column = COLUMN_BY_NAME["provinces_of_interest"]
+    provinces = _CheckedProvinces(
+        pa.chunked_array([pa.nulls(size, provinces_column.arrow_type)]), np.zeros(size, dtype=np.bool_)
+    )
     checked_jobs = _CheckedJobs(no_jobs(), None, np.zeros(size, dtype=np.bool_))
     for column in PROFILE_COLUMNS:
         raw = raw_table.column(column.name) if column.name in raw_table.column_names else None
         if column.kind == LANGUAGE:
-            names = [f"{column.name}_{name}" for name in LANGUAGE_FIELD_NAMES]
             present = np.zeros(size, dtype=np.bool_)
-            for name in names:
-                if name in raw_table.column_names:
-                    present |= ~_is_null(raw_table.column(name))
-            language_present[column.name] = present
+            for name in LANGUAGE_FIELD_NAMES:
+                if f"{column.name}_{name}" in raw_table.column_names:
+                    present |= ~_is_null(raw_table.column(f"{column.name}_{name}"))
             if column.required:
                 errors.add(~present, _required(column.name))
             continue
         in_language = len(column.location) == 2
         if column.kind == CHOICES:
             if raw is not None:
-                provinces = _check_provinces(column, raw, errors)
+                provinces = _check_provinces(column, raw, size, errors)
         elif column.kind == JOBS:
             checked_jobs = _check_jobs(column, raw, size, errors)
         else:
             checked[column.name] = _check_column(column, raw, size, present if in_language else None, errors)
     table = pa.table(
         {
-            name: (checked[name].values if name in checked else provinces)
+            name: (checked[name].values if name in checked else provinces.values)
             for name in PROFILE_SCHEMA.names
             if name != "work_history"
         }
@@ -610,12 +701,12 @@ def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> Read
         if checked_jobs.has_work_history is not None
         else pa.nulls(size, SCHEMA.field("work_history").type),
     )
-    _cross_field_checks(table, checked, language_present, checked_jobs, errors, require_id)
+    _cross_field_checks(table, checked, provinces, checked_jobs, errors, require_id)
 
     def described(name: str) -> Column:
         return COLUMN_BY_NAME[name]
 
-    has_age = ~_is_null(checked["age"].values)
+    has_age = ~checked["age"].is_null
     age = np.where(has_age, _integers(checked["age"], described("age"), absent=-1), -1).astype(np.int16)
     columns = ProfileColumns(
         age=age,
@@ -647,7 +738,7 @@ def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> Read
 def _cross_field_checks(
     table: pa.Table,
     checked: dict[str, _Checked],
-    language_present: dict[str, NDArray[np.bool_]],
+    provinces: _CheckedProvinces,
     checked_jobs: _CheckedJobs,
     errors: _Errors,
     require_id: bool,
@@ -658,20 +749,20 @@ def _cross_field_checks(
         if rows.any():
             errors.add(rows, _row_error(table, require_id, (field, message)))
 
-    has_age = ~_is_null(checked["age"].values)
-    has_birth = ~_is_null(checked["birth_date"].values)
-    add(has_age == has_birth, "age", "give exactly one of age and birth_date")
+    add(
+        checked["age"].is_null == checked["birth_date"].is_null,
+        "age",
+        "give exactly one of age and birth_date",
+    )
     tef = codes.LANGUAGE_TESTS.index("tef_canada") - 1
     tests: dict[str, NDArray[np.int8]] = {}
     for prefix in LANGUAGE_PREFIXES:
-        positions, absent = _positions(checked[f"{prefix}_test"].values, codes.LANGUAGE_TESTS[1:])
-        test = np.where(absent, -1, positions)
+        positions, absent = checked[f"{prefix}_test"].coded()
+        test = np.where(absent, np.int8(-1), positions)
         tests[prefix] = test
+        add((test == tef) & checked[f"{prefix}_test_date"].is_null, f"{prefix}.test_date", "required")
         add(
-            (test == tef) & _is_null(checked[f"{prefix}_test_date"].values), f"{prefix}.test_date", "required"
-        )
-        add(
-            (test != tef) & (test >= 0) & ~_is_null(checked[f"{prefix}_scale"].values),
+            (test != tef) & (test >= 0) & ~checked[f"{prefix}_scale"].is_null,
             f"{prefix}.scale",
             "only for tef_canada results",
         )
@@ -682,18 +773,10 @@ def _cross_field_checks(
         "second_language.test",
         "the second language must be the other official language",
     )
-    provinces = table.column("provinces_of_interest")
-    if provinces.null_count < len(provinces):
-        lists = _list_column(provinces)
-        has_all = np.zeros(len(provinces), dtype=np.bool_)
-        flat = pc.list_flatten(lists)
-        owners = np.asarray(_numpy(pc.list_parent_indices(lists)), dtype=np.int64)
-        has_all[owners[_mask(pc.equal(flat, codes.EVERY_PROVINCE))]] = True
-        lengths = np.asarray(_numpy(pc.list_value_length(lists).fill_null(0)))
-        add(has_all & (lengths > 1), "provinces_of_interest", '"ALL" stands alone')
+    add(provinces.all_with_others, "provinces_of_interest", '"ALL" stands alone')
     add(checked_jobs.end_before_start, "work_history", "a job ends before it starts")
     if require_id:
-        add(_is_null(checked["id"].values), "id", "required when scoring a batch or loading a pool")
+        add(checked["id"].is_null, "id", "required when scoring a batch or loading a pool")
 
 
 def _plain(value: object) -> object:

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from openentry.rules import codes, language
-from openentry.rules.eligibility.work import Jobs, hours_in_window, total_hours, whole_years
+from openentry.rules.eligibility.work import Jobs, hours_in_window, whole_years
 from openentry.rules.language import ConvertedLanguage, LanguageResults
 from openentry.rules.noc import catalogue
 from openentry.rules.snapshot import WITH_SPOUSE, WITHOUT_SPOUSE, LanguageRules, RulesSnapshot
@@ -329,12 +329,24 @@ def skilled_years_from_history(
     if jobs.size == 0:
         return np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
     full_time = programs.full_time_hours_per_week
-    teer = np.where(jobs.noc >= 0, catalogue().teer_by_code[np.clip(jobs.noc, 0, None)], -1)
-    skilled = np.isin(teer, programs.skilled_teers)
+    skilled = np.take(_skilled_by_code(programs.skilled_teers), jobs.noc)
     hours = hours_in_window(jobs, rules.day, programs.declared_years_window, full_time)
-    canadian = whole_years(total_hours(jobs, hours, skilled & jobs.in_canada, size), programs.hours_per_year)
-    foreign = whole_years(total_hours(jobs, hours, skilled & ~jobs.in_canada, size), programs.hours_per_year)
+    # The hours of skilled jobs summed per (row, in Canada) in one pass: total_hours' sums, as the
+    # other jobs add 0.0 (row r's foreign hours are bin 2r, its Canadian hours bin 2r + 1).
+    by_place = np.bincount(
+        jobs.owner * 2 + jobs.in_canada, weights=np.where(skilled, hours, 0.0), minlength=2 * size
+    ).reshape(size, 2)
+    canadian = whole_years(np.ascontiguousarray(by_place[:, 1]), programs.hours_per_year)
+    foreign = whole_years(np.ascontiguousarray(by_place[:, 0]), programs.hours_per_year)
     return canadian, foreign
+
+
+@functools.cache
+def _skilled_by_code(skilled_teers: tuple[int, ...]) -> Flags:
+    """Whether each NOC code (as an integer) is in a skilled TEER, and False at the end, where
+    code -1 (no valid code) falls."""
+    flags: Flags = np.append(np.isin(catalogue().teer_by_code, skilled_teers), False)
+    return flags
 
 
 def _counted_work_years(
