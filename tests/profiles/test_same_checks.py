@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from openentry.profiles.columnar import LANGUAGE_PREFIXES, PROFILE_SCHEMA, REQUIRED_COLUMNS
+from openentry.profiles.columnar import LANGUAGE_PREFIXES, REQUIRED_COLUMNS, SCHEMA
 from openentry.services.scoring import RawProfile, result_lines, score_profiles, score_table
 from tests.cli.test_score_errors import (
     CASES,
@@ -72,7 +72,7 @@ def batch_table(profile: dict[str, Any]) -> tuple[pa.Table, int]:
     alone = table_of([rows[1]])
     for name in (*REQUIRED_COLUMNS, "age"):
         if name not in alone.column_names:
-            alone = alone.append_column(name, pa.nulls(1, PROFILE_SCHEMA.field(name).type))
+            alone = alone.append_column(name, pa.nulls(1, SCHEMA.field(name).type))
     return alone, 0
 
 

@@ -60,11 +60,14 @@ def _ipc_bytes(table: pa.Table) -> bytes:
 
 
 def _table_from_ipc(data: bytes) -> pa.Table:
-    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+    """A stored batch as a SCHEMA table: a batch stored by an older version lacks the columns
+    added since (a language result's ``scale``), read as nulls (absent)."""
+    return conformed(pa.ipc.open_stream(pa.py_buffer(data)).read_all())
 
 
 def conformed(table: pa.Table) -> pa.Table:
-    """The table with exactly SCHEMA's columns and types (absent optional columns as nulls)."""
+    """The table with exactly SCHEMA's columns and types, in its order (absent optional columns
+    as nulls)."""
     if table.schema.equals(SCHEMA):
         return table
     arrays = [

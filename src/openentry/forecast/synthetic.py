@@ -169,6 +169,8 @@ def _language_arrays(prefix: str, result: dict[str, object]) -> dict[str, pa.Arr
     arrays[f"{prefix}_test_date"] = pa.array(
         np.asarray(result["test_date"], dtype="datetime64[D]"), type=pa.date32()
     )
+    # No synthetic result names a TEF scale: each is read on the scale of its test date.
+    arrays[f"{prefix}_scale"] = pa.nulls(len(present), pa.string())
     return arrays
 
 

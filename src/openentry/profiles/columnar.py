@@ -44,7 +44,6 @@ from openentry.profiles.columns import (
     MOMENT,
     NUMBER,
     PROFILE_COLUMNS,
-    PROFILE_SCHEMA,
     SCHEMA,
     TEXT,
     Column,
@@ -58,7 +57,6 @@ from openentry.rules.language import LanguageResults, abilities_array
 __all__ = [
     "JOB_TYPE",
     "LANGUAGE_PREFIXES",
-    "PROFILE_SCHEMA",
     "SCHEMA",
     "ReadTable",
     "TableError",
@@ -155,14 +153,14 @@ def _language_row(prefix: str, result: object) -> dict[str, object]:
 
 
 def table_from_profiles(profiles: Sequence[Profile]) -> pa.Table:
-    """Validated profiles as a table of every profile column (:data:`PROFILE_SCHEMA`)."""
+    """Validated profiles as a table of every profile column (:data:`SCHEMA`)."""
     rows: list[dict[str, object]] = []
     for profile in profiles:
         data = profile.model_dump(exclude=set(LANGUAGE_PREFIXES))
         for prefix in LANGUAGE_PREFIXES:
             data.update(_language_row(prefix, getattr(profile, prefix)))
         rows.append(data)
-    return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -629,9 +627,9 @@ def _language(prefix: str, checked: dict[str, _Checked], size: int) -> LanguageR
 
 
 def _conformed_names(table: pa.Table) -> None:
-    unknown = [name for name in table.column_names if name not in PROFILE_SCHEMA.names]
+    unknown = [name for name in table.column_names if name not in SCHEMA.names]
     if unknown:
-        raise TableError(f"unknown columns {unknown}; allowed columns are {PROFILE_SCHEMA.names}")
+        raise TableError(f"unknown columns {unknown}; allowed columns are {SCHEMA.names}")
     missing = [name for name in REQUIRED_COLUMNS if name not in table.column_names]
     if missing:
         raise TableError(f"missing required columns {missing}")
@@ -691,7 +689,7 @@ def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> Read
     table = pa.table(
         {
             name: (checked[name].values if name in checked else provinces.values)
-            for name in PROFILE_SCHEMA.names
+            for name in SCHEMA.names
             if name != "work_history"
         }
     )

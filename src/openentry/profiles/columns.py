@@ -193,12 +193,7 @@ LANGUAGE_PREFIXES: tuple[str, ...] = tuple(
 )
 LANGUAGE_FIELD_NAMES: tuple[str, ...] = tuple(LanguageResult.model_fields)
 
-# Every column of a profile: what table_from_profiles gives and columns_from_table reads.
-PROFILE_SCHEMA = pa.schema([pa.field(column.name, column.arrow_type) for column in FLAT_COLUMNS])
-# Language result fields the stored and synthetic tables do not carry yet (the synthetic pool
-# builds its tables with exactly SCHEMA's columns, the pool stores SCHEMA tables): a TEF result's
-# ``scale``. Without the column, a result is read on the scale of its test date.
-NOT_IN_STORED_TABLES = frozenset(f"{prefix}_scale" for prefix in LANGUAGE_PREFIXES)
-# The columns of stored and synthetic tables.
-SCHEMA = pa.schema([field for field in PROFILE_SCHEMA if field.name not in NOT_IN_STORED_TABLES])
+# Every column of a profile, the one schema of every table of profiles: what table_from_profiles
+# gives, columns_from_table reads, the synthetic pool builds and the pool stores.
+SCHEMA = pa.schema([pa.field(column.name, column.arrow_type) for column in FLAT_COLUMNS])
 JOB_TYPE: pa.StructType = SCHEMA.field("work_history").type.value_type
