@@ -149,8 +149,12 @@ class ScoredAssessment:
     errors: dict[int, tuple[str, str]]  # rows that cannot be read, scored or assessed on the day
 
 
-def score_and_assess(table: pa.Table, on: datetime.date) -> ScoredAssessment:
-    """Score and assess every row of a SCHEMA table on ``on``, reading and deriving once."""
+def score_and_assess(
+    table: pa.Table, on: datetime.date, categories: Sequence[str] = ()
+) -> ScoredAssessment:
+    """Score and assess every row of a SCHEMA table on ``on``, reading and deriving once: the
+    programs and the French category, and of the occupation categories only ``categories``
+    (provincial streams are not assessed)."""
     read = columns_from_table(table)
     snapshot = rules_package.at(on)
     factors, problems = derive_factors(snapshot, read.columns)
@@ -158,7 +162,8 @@ def score_and_assess(table: pa.Table, on: datetime.date) -> ScoredAssessment:
     for row, problem in problems.errors.items():
         errors.setdefault(row, problem)
     facts = _facts(table_from_conformed(table), read)
-    return ScoredAssessment(score(snapshot, factors), assess(snapshot, factors, facts), errors)
+    assessment = assess(snapshot, factors, facts, categories=categories, streams=False)
+    return ScoredAssessment(score(snapshot, factors), assessment, errors)
 
 
 def table_from_conformed(table: pa.Table) -> pa.Table:

@@ -241,8 +241,8 @@ class PoolState:
     ``membership``: who is in the pool and, for the others, the first reason they are not
     (MI 2017-1 s.4(1): a profile with an outstanding invitation stays in it); ``holds_ita`` /
     ``holds_noi``: an outstanding ITA / NOI, which keeps the candidate from another invitation of
-    the same kind. ``assessment``: every profile's eligibility on the day; ``crs`` is 0 for
-    profiles out of the pool.
+    the same kind. ``assessment``: every profile's eligibility on the day (the occupation
+    categories asked for only); ``crs`` is 0 for profiles out of the pool.
     """
 
     at: datetime.datetime
@@ -288,10 +288,16 @@ def _with_nominations(table: pa.Table, ids: NDArray[np.object_], nominated: froz
     return table.set_column(index, "provincial_nomination", pa.array(np.asarray(current, dtype=bool) | flags))
 
 
-def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None = None) -> PoolState:
+def state_of(
+    repository: PoolRepository,
+    at: datetime.datetime,
+    only: str | None = None,
+    categories: Sequence[str] = (),
+) -> PoolState:
     """The pool at ``at``: the profiles as they stood then, the ledger, and on the day of ``at``
-    their CRS and eligibility; who is in the pool is :func:`openentry.rules.selection.membership`.
-    With ``only``, that one profile alone."""
+    their CRS and eligibility (the programs, French, and the occupation ``categories`` asked for);
+    who is in the pool is :func:`openentry.rules.selection.membership`. With ``only``, that one
+    profile alone."""
     day = at.astimezone(datetime.UTC).date()
     rules = rules_package.at(day)
     table = repository.profiles_at(at, only)
@@ -320,7 +326,7 @@ def state_of(repository: PoolRepository, at: datetime.datetime, only: str | None
     # Everyone is read, scored and assessed at once (taking the rows still in would cost more than
     # it saves); the rule reads no further for profiles already out for an earlier reason.
     early = membership(**facts, meets_a_program=np.ones(size, dtype=bool))
-    result = score_and_assess(table, day)
+    result = score_and_assess(table, day, categories)
     assessment = result.assessment
     unscorable = np.zeros(size, dtype=bool)
     unscorable[list(result.errors)] = True

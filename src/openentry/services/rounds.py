@@ -44,7 +44,9 @@ def _program_or_category(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]
     assessment = state.assessment
     if spec.kind == RoundKind.CATEGORY:
         keys = state.rules.eligibility.category_keys
-        if spec.category not in keys:
+        if spec.category not in keys or (
+            spec.category != FRENCH_CATEGORY and spec.category not in assessment.categories
+        ):
             raise RoundSpecError(
                 f"--category: unknown category {spec.category!r} on {state.at.date().isoformat()}; "
                 f"allowed: {', '.join(keys)}"
@@ -154,7 +156,8 @@ def run_round(
                 f"--at {iso_utc(spec.at)} is before round {latest[0]}, recorded at {iso_utc(latest[1])}; "
                 "a round is held at or after the latest recorded round"
             )
-        state = state_of(repository, spec.at)
+        categories = (str(spec.category),) if spec.kind == RoundKind.CATEGORY else ()
+        state = state_of(repository, spec.at, categories=categories)
         mask = qualifies(state, spec)
         invited_rows = selection.rank(state.crs, state.submitted_at, state.ids, mask, spec.size)
         validity = (

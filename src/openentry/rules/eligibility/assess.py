@@ -13,6 +13,7 @@ Language results 2 years old or more take a candidate out of every program (MI 2
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -334,8 +335,14 @@ def _stream(rules: EligibilityRules, stream: ProvincialStream, day_rules: RulesS
                             funds_met, targeted, eligible, primary_noc_hours)
 
 
-def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: EligibilityFacts) -> Assessment:
-    """Every program, category and provincial stream in force on the snapshot's day, for every candidate."""
+def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: EligibilityFacts, *,
+           categories: Collection[str] | None = None, streams: bool = True) -> Assessment:
+    """Every program, category and provincial stream in force on the snapshot's day, for every candidate.
+
+    ``categories``: only the occupation categories with these keys (None: all in force); ``streams``:
+    False leaves the provincial streams out. The programs and the French category are always
+    assessed. A caller that needs one round's condition (the pool) saves the work of the others.
+    """
     rules = day_rules.eligibility
     programs = rules.programs
     hours_per_year = programs.hours_per_year
@@ -385,14 +392,15 @@ def assess(day_rules: RulesSnapshot, factors: CandidateFactors, facts: Eligibili
                         fst_experience & fst_language & offer_or_certificate & funds.met)
 
     in_pool = fsw.eligible | cec.eligible | fst.eligible
-    categories = {category.key: _category(rules, category, day_rules, factors, facts, in_pool)
-                  for category in rules.categories}
+    occupation_categories = {category.key: _category(rules, category, day_rules, factors, facts, in_pool)
+                             for category in rules.categories
+                             if categories is None or category.key in categories}
     french = None
     if rules.french is not None:
         french = (factors.has_french & ~factors.french_expired
                   & (factors.french.min(axis=1) >= rules.french.minimum_nclc)
                   & ~factors.first_language_expired & in_pool)
     by_program = {"fsw": fsw.eligible, "cec": cec.eligible, "fst": fst.eligible}
-    streams = {stream.key: _stream(rules, stream, day_rules, factors, facts, by_program, funds)
-               for stream in rules.streams}
-    return Assessment(work, funds, fsw, cec, fst, in_pool, categories, french, streams)
+    assessed_streams = ({stream.key: _stream(rules, stream, day_rules, factors, facts, by_program, funds)
+                         for stream in rules.streams} if streams else {})
+    return Assessment(work, funds, fsw, cec, fst, in_pool, occupation_categories, french, assessed_streams)
