@@ -323,16 +323,14 @@ def state_of(
         "lapsed": _members(ids, ledger.removed.get(LAPSED, frozenset())),
     }
     size = len(ids)
-    # Everyone is read, scored and assessed at once (taking the rows still in would cost more than
-    # it saves); the rule reads no further for profiles already out for an earlier reason.
-    early = membership(**facts, meets_a_program=np.ones(size, dtype=bool))
+    # Everyone is read, scored and assessed at once: taking the rows still in the pool first
+    # would cost more than it saves.
     result = score_and_assess(table, day, categories)
     assessment = result.assessment
     unscorable = np.zeros(size, dtype=bool)
     unscorable[list(result.errors)] = True
-    meets_a_program = assessment.in_pool
-    crs = np.where(early.in_pool & meets_a_program & ~unscorable, result.scores.total, 0).astype(np.int16)
-    final = membership(**facts, meets_a_program=meets_a_program, unscorable=unscorable)
+    final = membership(**facts, meets_a_program=assessment.in_pool, unscorable=unscorable)
+    crs = np.where(final.in_pool, result.scores.total, 0).astype(np.int16)
     return PoolState(
         at=at,
         table=table,
