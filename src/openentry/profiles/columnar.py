@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -201,17 +202,48 @@ def _numpy(values: pa.ChunkedArray | pa.Array) -> NDArray[np.generic]:
     return array
 
 
+def _bits(buffer: pa.Buffer, offset: int, length: int) -> NDArray[np.bool_]:
+    """``length`` bits of an Arrow bitmap from bit ``offset``, as numpy booleans."""
+    bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), count=offset + length, bitorder="little")
+    return bits[offset:].view(np.bool_)
+
+
+def _chunks(values: pa.ChunkedArray | pa.Array) -> list[pa.Array]:
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _joined(parts: list[NDArray[np.bool_]]) -> NDArray[np.bool_]:
+    return parts[0] if len(parts) == 1 else np.concatenate([np.zeros(0, dtype=np.bool_), *parts])
+
+
 def _is_null(values: pa.ChunkedArray | pa.Array) -> NDArray[np.bool_]:
+    """Where a value is null, read from the validity bitmaps."""
     if values.null_count == 0:
         return np.zeros(len(values), dtype=np.bool_)
-    return np.asarray(_numpy(values.is_null()), dtype=np.bool_)
+    if values.null_count == len(values):
+        return np.ones(len(values), dtype=np.bool_)
+    parts = []
+    for chunk in _chunks(values):
+        if chunk.null_count in (0, len(chunk)):
+            parts.append(np.full(len(chunk), chunk.null_count > 0))
+        elif chunk.buffers()[0] is None:  # no validity bitmap (a union)
+            parts.append(np.asarray(_numpy(chunk.is_null()), dtype=np.bool_))
+        else:
+            parts.append(~_bits(chunk.buffers()[0], chunk.offset, len(chunk)))
+    return _joined(parts)
 
 
 def _mask(values: pa.ChunkedArray | pa.Array) -> NDArray[np.bool_]:
-    """A boolean Arrow result as numpy, null as False."""
-    if values.null_count:
-        values = values.fill_null(False)
-    return np.asarray(_numpy(values), dtype=np.bool_)
+    """A boolean Arrow column as numpy, null as False (read from the bitmaps)."""
+    parts = []
+    for chunk in _chunks(values):
+        if chunk.null_count == len(chunk):
+            parts.append(np.zeros(len(chunk), dtype=np.bool_))
+            continue
+        validity, data = chunk.buffers()
+        found = _bits(data, chunk.offset, len(chunk))
+        parts.append(found & _bits(validity, chunk.offset, len(chunk)) if chunk.null_count else found)
+    return _joined(parts) if parts else np.zeros(0, dtype=np.bool_)
 
 
 def _json_value(value: object) -> object:
@@ -306,20 +338,54 @@ def _positions(
     return np.maximum(found, np.int8(0)), found < 0
 
 
+@functools.cache
+def _class_bytes(pattern: str) -> NDArray[np.bool_] | None:
+    """For a pattern that is one bracketed class of ASCII characters repeated (the id's
+    ``^[A-Za-z0-9._:-]+$``): whether each byte is in the class, every ASCII character tested with
+    the pattern's own class, the bytes of non-ASCII characters (128 and up) outside it. None for
+    any other pattern (a negated class, an escape), checked by the regex itself."""
+    found = re.fullmatch(r"\^\[([ -~]+)\]\+\$", pattern)
+    if found is None or found.group(1).startswith("^") or any(sign in found.group(1) for sign in "\\[]"):
+        return None
+    member = re.compile(f"[{found.group(1)}]")
+    return np.array([byte < 128 and member.fullmatch(chr(byte)) is not None for byte in range(256)])
+
+
+def _outside_class(
+    texts: pa.Array, in_class: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.int32]]:
+    """Where a text (a string array) is empty or has a byte outside a class (:func:`_class_bytes`),
+    read from its bytes at once; and each text's length in bytes (its length in characters where it
+    is inside the class: ASCII)."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32, count=texts.offset + len(texts) + 1)
+    offsets = offsets[texts.offset :]
+    data = texts.buffers()[2]
+    characters = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    outside = ~np.take(in_class, characters[offsets[0] : offsets[-1]])
+    lengths = np.diff(offsets)
+    bad = lengths == 0
+    if outside.any():
+        bad[np.searchsorted(offsets, np.flatnonzero(outside) + offsets[0], side="right") - 1] = True
+    return bad, lengths
+
+
 def _bad_text(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
     """Where a text breaks the column's pattern or length (null: never)."""
     rules = column.constraints
+    in_class = _class_bytes(rules.pattern) if rules.pattern is not None else None
 
     def wrong(texts: pa.Array) -> NDArray[np.bool_]:
-        bad = np.zeros(len(texts), dtype=np.bool_)
-        if rules.pattern is not None:
-            bad |= ~_mask(pc.match_substring_regex(texts, rules.pattern))
-        if rules.minimum_length is not None or rules.maximum_length is not None:
+        if in_class is not None and texts.type == pa.string():
+            bad, lengths = _outside_class(texts, in_class)
+        else:
+            bad = np.zeros(len(texts), dtype=np.bool_)
+            if rules.pattern is not None:
+                bad |= ~_mask(pc.match_substring_regex(texts, rules.pattern))
             lengths = np.asarray(_numpy(pc.utf8_length(texts).fill_null(0)))
-            if rules.minimum_length is not None:
-                bad |= lengths < rules.minimum_length
-            if rules.maximum_length is not None:
-                bad |= lengths > rules.maximum_length
+        if rules.minimum_length is not None:
+            bad |= lengths < rules.minimum_length
+        if rules.maximum_length is not None:
+            bad |= lengths > rules.maximum_length
         return bad
 
     return _per_value(values, wrong, False, np.bool_)
