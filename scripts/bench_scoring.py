@@ -1,6 +1,6 @@
 """Speed of the CRS scorer: the array formulas alone, `openentry score` end to end on a Parquet
 pool, and the per-profile reference implementation used by the tests. Prints figures (best of
-several runs); asserts nothing.
+several runs, and the median where the machine's other work makes runs vary); asserts nothing.
 
     .venv/bin/python scripts/bench_scoring.py [--size 1000000] [--pool POOL.parquet]
 
@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import datetime
 import io
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,17 +56,19 @@ def main() -> None:
     best = _best(5, lambda: score(snapshot, factors))
     print(f"scorer alone (factors -> 16 lines, sections, total): {best:.3f} s "
           f"= {size / best:,.0f} profiles/s")
-    best = _best(3, lambda: score(snapshot, derive_factors(snapshot, columns_from_table(pool).columns)[0]))
-    print(f"validate columns + derive factors + score (one thread): {best:.3f} s "
-          f"= {size / best:,.0f} profiles/s")
+    timings = _timings(
+        5, lambda: score(snapshot, derive_factors(snapshot, columns_from_table(pool).columns)[0])
+    )
+    print(f"validate columns + derive factors + score (one thread): {min(timings):.3f} s "
+          f"(median {statistics.median(timings):.3f} s) = {size / min(timings):,.0f} profiles/s")
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "scores.parquet"
         command = [str(Path(sys.executable).parent / "openentry"), "score", str(source), "--out", str(out),
                    "--on", DAY.isoformat()]
-        elapsed = _best(3, lambda: subprocess.run(command, check=True, capture_output=True))
-        print(f"openentry score POOL.parquet --out OUT.parquet (whole process): {elapsed:.2f} s "
-              f"= {size / elapsed:,.0f} profiles/s")
+        timings = _timings(5, lambda: subprocess.run(command, check=True, capture_output=True))
+        print(f"openentry score POOL.parquet --out OUT.parquet (whole process): {min(timings):.2f} s "
+              f"(median {statistics.median(timings):.2f} s) = {size / min(timings):,.0f} profiles/s")
         runs = []
         for _ in range(3):
             timings: dict[str, float] = {}
@@ -102,14 +105,20 @@ print(imported - started, time.perf_counter() - imported)
 """
 
 
-def _best(runs: int, action: Callable[[], object]) -> float:
-    """The shortest of ``runs`` timings of ``action``, in seconds."""
+def _timings(runs: int, action: Callable[[], object]) -> list[float]:
+    """``runs`` timings of ``action``, in seconds (other work on the machine makes them vary:
+    the best and the median say more than one)."""
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         action()
         timings.append(time.perf_counter() - started)
-    return min(timings)
+    return timings
+
+
+def _best(runs: int, action: Callable[[], object]) -> float:
+    """The shortest of ``runs`` timings of ``action``, in seconds."""
+    return min(_timings(runs, action))
 
 
 if __name__ == "__main__":
