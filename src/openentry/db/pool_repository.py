@@ -18,6 +18,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -36,10 +37,37 @@ from openentry.db.models import (
 )
 from openentry.profiles.columnar import SCHEMA
 
+# The event kind of a provincial nomination in ``candidate_events``.
+NOMINATED = "nominated"
 _CANDIDATE_COLUMNS = ("id", "submitted_at", "primary_noc", "profile", "batch_id", "updated_at")
 # How SQLAlchemy's DateTime stores a value in SQLite; Arrow's %S carries the microseconds.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"
 _CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation as the ledger reads it."""
+
+    id: int
+    candidate_id: str
+    kind: str
+    expires_on: datetime.date
+    issued_at: datetime.datetime
+
+
+class PoolStore(Protocol):
+    """What the pool's use cases need of storage, inside one unit of work: the SQL repository
+    below, or an in-memory fake in tests."""
+
+    def lock(self, wait: bool = True) -> int: ...
+    def latest_round(self) -> tuple[int, datetime.datetime] | None: ...
+    def profiles_at(self, at: datetime.datetime, only: str | None = None) -> pa.Table: ...
+    def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]: ...
+    def outcomes_until(self, at: datetime.datetime) -> dict[int, str]: ...
+    def nominated_until(self, at: datetime.datetime) -> frozenset[str]: ...
+    def round_by_key(self, key: str) -> RoundRow | None: ...
+    def add_round(self, row: RoundRow, invitations: Sequence[dict[str, object]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -262,6 +290,41 @@ class PoolRepository:
 
     def candidate(self, candidate_id: str) -> CandidateRow | None:
         return self.session.get(CandidateRow, candidate_id)
+
+    # -- the ledger ----------------------------------------------------------------------------
+
+    def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:
+        """Every invitation issued at or before ``at``, in the order they were issued."""
+        rows = self.session.execute(
+            select(
+                InvitationRow.id,
+                InvitationRow.candidate_id,
+                InvitationRow.kind,
+                InvitationRow.expires_on,
+                InvitationRow.issued_at,
+            )
+            .where(InvitationRow.issued_at <= at)
+            .order_by(InvitationRow.issued_at, InvitationRow.id)
+        )
+        return [IssuedInvitation(*row) for row in rows]
+
+    def outcomes_until(self, at: datetime.datetime) -> dict[int, str]:
+        """Each invitation's newest outcome (declined, applied, expired) recorded at or before ``at``."""
+        rows = self.session.execute(
+            select(CandidateEventRow.invitation_id, CandidateEventRow.kind)
+            .where(CandidateEventRow.invitation_id.is_not(None), CandidateEventRow.occurred_at <= at)
+            .order_by(CandidateEventRow.occurred_at, CandidateEventRow.id)
+        )
+        return {int(invitation_id): kind for invitation_id, kind in rows if invitation_id is not None}
+
+    def nominated_until(self, at: datetime.datetime) -> frozenset[str]:
+        """The candidates nominated by a province at or before ``at``."""
+        rows = self.session.execute(
+            select(CandidateEventRow.candidate_id).where(
+                CandidateEventRow.kind == NOMINATED, CandidateEventRow.occurred_at <= at
+            )
+        ).scalars()
+        return frozenset(rows)
 
     # -- rounds --------------------------------------------------------------------------------
 

@@ -18,16 +18,16 @@ from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow, CandidateRow, InvitationRow, RoundRow
-from openentry.db.pool_repository import PoolRepository
+from openentry.db.pool_repository import PoolRepository, PoolStore
 from openentry.domain import Invitation
+from openentry.rules.selection import PoolReason
 from openentry.services.ordering import ensure_after_latest_round
 
 OUTCOMES = ("declined", "applied", "expired")
-NOMINATED = "nominated"
 
 # Why a profile is not in the federal pool, by what happened to its latest ITA.
-ACCEPTED = "applied after an ITA"
-LAPSED = "let an ITA expire"
+ACCEPTED = PoolReason.APPLIED.value
+LAPSED = PoolReason.LAPSED.value
 
 
 class LedgerError(ValueError):
@@ -55,49 +55,25 @@ def _state(expires_on: datetime.date, outcome: str | None, at: datetime.datetime
     return "expired" if at.astimezone(datetime.UTC).date() > expires_on else "outstanding"
 
 
-def _outcomes(session: Session, at: datetime.datetime) -> dict[int, str]:
-    """Each invitation's newest outcome recorded at or before ``at``."""
-    rows = session.execute(
-        select(CandidateEventRow.invitation_id, CandidateEventRow.kind)
-        .where(CandidateEventRow.invitation_id.is_not(None), CandidateEventRow.occurred_at <= at)
-        .order_by(CandidateEventRow.occurred_at, CandidateEventRow.id)
-    )
-    return {int(invitation_id): kind for invitation_id, kind in rows if invitation_id is not None}
-
-
-def ledger_view(session: Session, at: datetime.datetime) -> LedgerView:
-    """Nominations, outstanding NOIs and the profiles out of the pool because of an ITA, at ``at``."""
-    outcomes = _outcomes(session, at)
-    latest: dict[tuple[str, str], tuple[str, datetime.datetime]] = {}
-    rows = session.execute(
-        select(
-            InvitationRow.id,
-            InvitationRow.candidate_id,
-            InvitationRow.kind,
-            InvitationRow.expires_on,
-            InvitationRow.issued_at,
-        )
-        .where(InvitationRow.issued_at <= at)
-        .order_by(InvitationRow.issued_at, InvitationRow.id)
-    )
-    for invitation_id, candidate_id, kind, expires_on, issued_at in rows:
-        latest[(candidate_id, kind)] = (_state(expires_on, outcomes.get(invitation_id), at), issued_at)
+def ledger_view(store: PoolStore, at: datetime.datetime) -> LedgerView:
+    """Nominations, outstanding invitations and the profiles out of the pool because of an ITA,
+    at ``at``: each candidate's latest invitation of each kind decides."""
+    outcomes = store.outcomes_until(at)
+    latest: dict[tuple[str, str], str] = {}
+    for invitation in store.invitations_until(at):
+        state = _state(invitation.expires_on, outcomes.get(invitation.id), at)
+        latest[(invitation.candidate_id, invitation.kind)] = state
     removed: dict[str, set[str]] = {ACCEPTED: set(), LAPSED: set()}
     holding: dict[str, set[str]] = {"ita": set(), "noi": set()}
-    for (candidate_id, kind), (state, _) in latest.items():
+    for (candidate_id, kind), state in latest.items():
         if state == "outstanding":
             holding[kind].add(candidate_id)
             continue
         reason = {"applied": ACCEPTED, "expired": LAPSED}.get(state) if kind == "ita" else None
         if reason is not None:
             removed[reason].add(candidate_id)
-    nominated = session.execute(
-        select(CandidateEventRow.candidate_id).where(
-            CandidateEventRow.kind == NOMINATED, CandidateEventRow.occurred_at <= at
-        )
-    ).scalars()
     return LedgerView(
-        nominated=frozenset(nominated),
+        nominated=store.nominated_until(at),
         holding_ita=frozenset(holding["ita"]),
         holding_noi=frozenset(holding["noi"]),
         removed={reason: frozenset(ids) for reason, ids in removed.items()},
@@ -151,7 +127,7 @@ def record_outcome(
                 f"{candidate_id!r} has no invitation issued{where} at or before {at.isoformat()}"
             )
         invitation = invitations[0]
-        outcomes = _outcomes(session, at)
+        outcomes = PoolRepository(session).outcomes_until(at)
         state = _state(invitation.expires_on, outcomes.get(invitation.id), at)
         day = at.astimezone(datetime.UTC).date()
         if outcome == "expired":

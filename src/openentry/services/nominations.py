@@ -15,9 +15,9 @@ from sqlalchemy import Engine, select
 
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow
-from openentry.db.pool_repository import PoolRepository
+from openentry.db.pool_repository import NOMINATED, PoolRepository
 from openentry.domain.rounds import PROVINCES
-from openentry.services.invitations import NOMINATED, LedgerError, existing_candidate
+from openentry.services.invitations import LedgerError, existing_candidate
 from openentry.services.ordering import ensure_after_latest_round, iso_utc
 from openentry.services.pool import state_of, utc_now
 

@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
-from openentry.db.pool_repository import PoolRepository, conformed
+from openentry.db.pool_repository import PoolRepository, PoolStore, conformed
 from openentry.history.bands import band_counts
 from openentry.profiles.columnar import TableError, table_from_profiles
 from openentry.profiles.pool_file import PoolLoadError, read_pool_file
@@ -289,7 +289,7 @@ def _with_nominations(table: pa.Table, ids: NDArray[np.object_], nominated: froz
 
 
 def state_of(
-    repository: PoolRepository,
+    repository: PoolStore,
     at: datetime.datetime,
     only: str | None = None,
     categories: Sequence[str] = (),
@@ -302,7 +302,7 @@ def state_of(
     rules = rules_package.at(day)
     table = repository.profiles_at(at, only)
     ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object)
-    ledger = ledger_view(repository.session, at)
+    ledger = ledger_view(repository, at)
     table = _with_nominations(table, ids, ledger.nominated)
     moment = _moment(at)
     submitted = (

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from openentry.db import session_scope
 from openentry.db.models import RoundRow
-from openentry.db.pool_repository import PoolRepository
+from openentry.db.pool_repository import PoolRepository, PoolStore
 from openentry.domain import Invitation, Round, RoundSpec, RoundSpecError
 from openentry.domain.rounds import Program, RoundKind
 from openentry.history.bands import band_counts
@@ -114,7 +114,7 @@ def _recorded(row: RoundRow, spec: RoundSpec) -> Round:
     )
 
 
-def _repeat(repository: PoolRepository, spec: RoundSpec) -> Round | None:
+def _repeat(repository: PoolStore, spec: RoundSpec) -> Round | None:
     """The recorded round of ``spec.key``, if any; RoundSpecError when the key was used for a
     different round."""
     if spec.key is None:
@@ -137,94 +137,111 @@ def run_round(
     now: datetime.datetime | None = None,
     timings: dict[str, float] | None = None,
 ) -> Round:
-    """Select, rank and (unless ``dry_run``) record a round and its invitations atomically.
+    """Select, rank and (unless ``dry_run``) record a round and its invitations atomically, in
+    one unit of work on ``engine`` (:func:`hold_round`).
 
     ``timings``, when given, receives the seconds spent selecting and writing (with the commit).
     """
+    timings = {} if timings is None else timings
+    with session_scope(engine) as session:
+        result = hold_round(PoolRepository(session), spec, dry_run, now, timings)
+        started = time.perf_counter()
+    timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
+    return result
+
+
+def hold_round(
+    store: PoolStore,
+    spec: RoundSpec,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+    timings: dict[str, float] | None = None,
+) -> Round:
+    """The use case: under the pool's lock, return the round already recorded with ``spec.key``,
+    or refuse a round before the latest recorded one, or select, rank and record (unless
+    ``dry_run``) the round and its invitations through ``store``."""
     now = now or utc_now()
     timings = {} if timings is None else timings
     started = time.perf_counter()
-    with session_scope(engine) as session:
-        repository = PoolRepository(session)
-        last_number = repository.lock(wait=not dry_run)
-        repeated = _repeat(repository, spec)
-        if repeated is not None:
-            return repeated
-        latest = repository.latest_round()
-        if latest is not None and spec.at < latest[1]:
-            raise RoundSpecError(
-                f"--at {iso_utc(spec.at)} is before round {latest[0]}, recorded at {iso_utc(latest[1])}; "
-                "a round is held at or after the latest recorded round"
-            )
-        categories = (str(spec.category),) if spec.kind == RoundKind.CATEGORY else ()
-        state = state_of(repository, spec.at, categories=categories)
-        mask = qualifies(state, spec)
-        invited_rows = selection.rank(state.crs, state.submitted_at, state.ids, mask, spec.size)
-        validity = (
-            state.rules.rounds.noi_validity_days
-            if spec.invitation_kind == "noi"
-            else state.rules.rounds.ita_validity_days
+    last_number = store.lock(wait=not dry_run)
+    repeated = _repeat(store, spec)
+    if repeated is not None:
+        return repeated
+    latest = store.latest_round()
+    if latest is not None and spec.at < latest[1]:
+        raise RoundSpecError(
+            f"--at {iso_utc(spec.at)} is before round {latest[0]}, recorded at {iso_utc(latest[1])}; "
+            "a round is held at or after the latest recorded round"
         )
-        expires_on = expiry_date(spec.at.date(), validity)
-        invitations = tuple(
-            Invitation(
-                candidate_id=str(state.ids[row]),
-                rank=position,
-                crs=int(state.crs[row]),
-                submitted_at=_aware(state.submitted_at[row]),
-                kind=spec.invitation_kind,
-                expires_on=expires_on,
-            )
-            for position, row in enumerate(invited_rows, start=1)
+    categories = (str(spec.category),) if spec.kind == RoundKind.CATEGORY else ()
+    state = state_of(store, spec.at, categories=categories)
+    mask = qualifies(state, spec)
+    invited_rows = selection.rank(state.crs, state.submitted_at, state.ids, mask, spec.size)
+    validity = (
+        state.rules.rounds.noi_validity_days
+        if spec.invitation_kind == "noi"
+        else state.rules.rounds.ita_validity_days
+    )
+    expires_on = expiry_date(spec.at.date(), validity)
+    invitations = tuple(
+        Invitation(
+            candidate_id=str(state.ids[row]),
+            rank=position,
+            crs=int(state.crs[row]),
+            submitted_at=_aware(state.submitted_at[row]),
+            kind=spec.invitation_kind,
+            expires_on=expires_on,
         )
-        last = invitations[-1] if invitations else None
-        result = Round(
-            number=last_number + 1,
-            spec=spec,
-            cutoff=last.crs if last else None,
-            tiebreak=last.submitted_at if last else None,
-            rules_version=state.rules.version,
-            score_bands=band_counts(state.crs[state.in_pool]),
-            eligible=int(mask.sum()),
-            invitations=invitations,
-            recorded=not dry_run,
-            tiebreak_id=last.candidate_id if last else None,
-        )
-        timings["select"] = time.perf_counter() - started
-        started = time.perf_counter()
-        if dry_run:
-            return result
-        repository.add_round(
-            RoundRow(
-                id=result.number,
-                number=result.number,
-                held_at=spec.at,
-                kind=spec.kind,
-                criteria=spec.criteria,
-                size=spec.size,
-                invited=len(invitations),
-                cutoff=result.cutoff,
-                tiebreak=result.tiebreak,
-                tiebreak_id=result.tiebreak_id,
-                eligible=result.eligible,
-                request_key=spec.key,
-                rules_version=dict(result.rules_version),
-                score_bands=dict(result.score_bands),
-                recorded_at=now,
-            ),
-            [
-                {
-                    "round_id": result.number,
-                    "candidate_id": invitation.candidate_id,
-                    "rank": invitation.rank,
-                    "kind": invitation.kind,
-                    "crs": invitation.crs,
-                    "submitted_at": invitation.submitted_at,
-                    "issued_at": spec.at,
-                    "expires_on": invitation.expires_on,
-                }
-                for invitation in invitations
-            ],
-        )
+        for position, row in enumerate(invited_rows, start=1)
+    )
+    last = invitations[-1] if invitations else None
+    result = Round(
+        number=last_number + 1,
+        spec=spec,
+        cutoff=last.crs if last else None,
+        tiebreak=last.submitted_at if last else None,
+        rules_version=state.rules.version,
+        score_bands=band_counts(state.crs[state.in_pool]),
+        eligible=int(mask.sum()),
+        invitations=invitations,
+        recorded=not dry_run,
+        tiebreak_id=last.candidate_id if last else None,
+    )
+    timings["select"] = time.perf_counter() - started
+    if dry_run:
+        return result
+    started = time.perf_counter()
+    store.add_round(
+        RoundRow(
+            id=result.number,
+            number=result.number,
+            held_at=spec.at,
+            kind=spec.kind,
+            criteria=spec.criteria,
+            size=spec.size,
+            invited=len(invitations),
+            cutoff=result.cutoff,
+            tiebreak=result.tiebreak,
+            tiebreak_id=result.tiebreak_id,
+            eligible=result.eligible,
+            request_key=spec.key,
+            rules_version=dict(result.rules_version),
+            score_bands=dict(result.score_bands),
+            recorded_at=now,
+        ),
+        [
+            {
+                "round_id": result.number,
+                "candidate_id": invitation.candidate_id,
+                "rank": invitation.rank,
+                "kind": invitation.kind,
+                "crs": invitation.crs,
+                "submitted_at": invitation.submitted_at,
+                "issued_at": spec.at,
+                "expires_on": invitation.expires_on,
+            }
+            for invitation in invitations
+        ],
+    )
     timings["write"] = time.perf_counter() - started
     return result
