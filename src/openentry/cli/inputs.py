@@ -16,18 +16,17 @@ from pathlib import Path
 
 import typer
 
+# Defined apart so that the entry point catches them without loading the profiles; the
+# commands import them from here too.
+from openentry.cli.errors import EXIT_INVALID_PROFILE as EXIT_INVALID_PROFILE
+from openentry.cli.errors import EXIT_USAGE as EXIT_USAGE
+from openentry.cli.errors import UsageError as UsageError
 from openentry.profiles.schema import ProfileError
 from openentry.rules import default_tree
 from openentry.services.scoring import RawProfile
 
-EXIT_INVALID_PROFILE = 1
-EXIT_USAGE = 2
 # JSON nested deeper than Python's parser can follow: no profile is that deep (interfaces.md §1).
 TOO_DEEP = "JSON nested too deeply (a profile is at most 4 levels deep)"
-
-
-class UsageError(Exception):
-    """Bad usage or an unreadable file: reported on one line, exit status 2."""
 
 
 def fail_usage(message: str) -> typer.Exit:

@@ -3,40 +3,165 @@
 Commands parse, call one service and render (shared/STYLE.md, habit 6). A user's mistake is
 one line on standard error and exit status 2 (bad usage, unreadable file) or 1 (a profile that
 failed validation, reported on its own output line); never a traceback.
+
+Each command's module is imported only when that command runs (or its own ``--help`` is asked
+for): ``openentry score`` does not load SQLAlchemy, and ``openentry --help`` or ``--version``
+load none of them. The one-line help of each command, shown by ``openentry --help``, is kept
+here; a test holds it equal to the command's own.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
-from openentry.cli import eligibility as eligibility_commands
-from openentry.cli import scoring as scoring_commands
-from openentry.cli import synthetic as synthetic_commands
-from openentry.cli.demo import demo as demo_command
-from openentry.cli.history import history_app
-from openentry.cli.inputs import EXIT_USAGE, UsageError
-from openentry.cli.invitation import invitation_app
-from openentry.cli.pool import pool_app
-from openentry.cli.round import round_app
+from openentry.cli.errors import EXIT_USAGE, UsageError
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command (a function) or a sub-app (a ``typer.Typer``) found at ``module:attribute``,
+    with the first paragraph of its help as ``openentry --help`` lists it."""
+
+    module: str
+    attribute: str
+    help: str
+
+
+# In the order ``openentry --help`` lists them (Typer lists commands before sub-apps).
+LAZY_COMMANDS: dict[str, LazyCommand] = {
+    "score": LazyCommand(
+        "openentry.cli.scoring",
+        "score",
+        "Score profiles with the CRS in force on a date; one JSON line per profile, in input order.",
+    ),
+    "eligibility": LazyCommand(
+        "openentry.cli.eligibility",
+        "eligibility",
+        "Eligibility for FSW, CEC, FST, every category and provincial stream in force; "
+        "one JSON line per profile.",
+    ),
+    "synth": LazyCommand(
+        "openentry.cli.synthetic",
+        "synth",
+        "Write a synthetic pool whose CRS distribution follows the latest published pool distribution.",
+    ),
+    "demo": LazyCommand(
+        "openentry.cli.demo",
+        "demo",
+        "Replicate a published round (default: #327, 2024-11-20, healthcare) over a synthetic pool.",
+    ),
+    "history": LazyCommand(
+        "openentry.cli.history",
+        "history_app",
+        "IRCC's published rounds of invitations: list, show, import, check, plot, stats.",
+    ),
+    "pool": LazyCommand(
+        "openentry.cli.pool",
+        "pool_app",
+        "The pool of candidates: load profiles, summary by score band, nominations, history.",
+    ),
+    "round": LazyCommand(
+        "openentry.cli.round", "round_app", "Rounds of invitations: run one, list its invitations."
+    ),
+    "invitation": LazyCommand(
+        "openentry.cli.invitation", "invitation_app", "The invitations ledger: declined, applied, expired."
+    ),
+}
+
+
+class _Placeholder(TyperCommand):
+    """Stands for a command not imported yet, in listings only (its name and one-line help)."""
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose commands in ``LAZY_COMMANDS`` are imported when first resolved.
+
+    Listing them (``--help``, completing a command's name) shows placeholders carrying each
+    command's name and one-line help; resolving one (running it, its ``--help``, completing
+    its options) imports its module and builds it exactly as ``app.command(name)(function)``
+    or ``app.add_typer(sub_app, name=name)`` would.
+    """
+
+    def __init__(self, **attributes: Any) -> None:
+        super().__init__(**attributes)
+        self._listing = False
+        for name, lazy in LAZY_COMMANDS.items():
+            self.commands.setdefault(name, _Placeholder(name=name, help=lazy.help))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if isinstance(command, _Placeholder) and not self._listing:
+            command = self.commands[cmd_name] = _build(cmd_name, LAZY_COMMANDS[cmd_name])
+        return command
+
+    def load_all(self) -> None:
+        """Import every command now (for tests that compare the lazy listing with the real one)."""
+        for name in list(self.commands):
+            self.get_command(None, name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
+
+def _build(name: str, lazy: LazyCommand) -> Any:
+    """The click command for ``name``, built by Typer as the app would have built it eagerly."""
+    target = getattr(importlib.import_module(lazy.module), lazy.attribute)
+    holder = typer.Typer(
+        pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+    )
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
 
 app = typer.Typer(
     name="openentry",
     help="An open, auditable engine for Canada's Express Entry: CRS on any date, pools, rounds, history.",
+    cls=LazyGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
-app.command("score")(scoring_commands.score)
-app.command("eligibility")(eligibility_commands.eligibility)
-app.command("synth")(synthetic_commands.synth)
-app.add_typer(history_app, name="history")
-app.add_typer(pool_app, name="pool")
-app.add_typer(round_app, name="round")
-app.add_typer(invitation_app, name="invitation")
-app.command("demo")(demo_command)
+
+def _print_version(value: bool) -> None:
+    if value:
+        from openentry import __version__
+
+        typer.echo(f"openentry {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print openentry's version and exit", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """The options before a command's name."""
 
 
 def run() -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 # Below this many items the work finishes in well under a second: no bar.
 PROGRESS_THRESHOLD = 50_000
 
@@ -21,6 +18,10 @@ def progress_bar(
     if total < threshold:
         yield lambda _count: None
         return
+    # Imported here: a command whose work is small never loads rich.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -22,8 +22,9 @@ from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
-import yaml
 from numpy.typing import NDArray
+
+from openentry.rules.tree import load_yaml
 
 BANDS_FILE = "score_bands.yaml"
 LOWEST_SCORE = 0
@@ -99,7 +100,7 @@ def parse_bands(document: object) -> BandDescription:
 @functools.cache
 def _description() -> BandDescription:
     text = resources.files("openentry.data").joinpath(BANDS_FILE).read_text(encoding="utf-8")
-    return parse_bands(yaml.safe_load(text))
+    return parse_bands(load_yaml(text))
 
 
 _DESCRIPTION = _description()

@@ -25,6 +25,16 @@ import yaml
 
 PARAMETERS_DIRECTORY = Path(__file__).parent / "parameters"
 
+# libyaml's loader when PyYAML was built with it (it nearly always is): the same documents as
+# the pure-Python SafeLoader, read several times faster.
+YAML_LOADER: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> object:
+    """A YAML document read safely (plain data only), with the C loader when present."""
+    return yaml.load(text, Loader=YAML_LOADER)
+
+
 _REQUIRED_KEYS = frozenset({"description", "unit", "reference", "values"})
 
 
@@ -89,7 +99,7 @@ def _as_date(raw: object, where: str) -> datetime.date:
 def _parse_file(path: Path, name: str, directory: Path) -> Parameter:
     where = f"parameters/{path.relative_to(directory).as_posix()}"
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, ValueError) as error:
         # PyYAML raises ValueError for a date-shaped key that is not a date (2015-13-01).
         raise ParameterError(f"{where}: not valid YAML or not a date: {error}") from error
