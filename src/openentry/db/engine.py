@@ -7,6 +7,8 @@ migrations work from an installed package with no ``alembic.ini`` on disk.
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,11 +90,66 @@ def migrate(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "heads")
 
 
+@functools.cache
+def script_heads() -> frozenset[str] | None:
+    """The revisions no migration script builds on, read from the scripts' source without
+    importing Alembic (about 0.1 s); None when a script's ``revision`` or ``down_revision`` is
+    not a plain literal (then the schema is always handed to Alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        values: dict[str, object] = {}
+        targets: list[ast.expr]
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            elif isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    try:
+                        values[target.id] = ast.literal_eval(value)
+                    except ValueError:
+                        return None
+        revision, down_revision = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(down_revision, str):
+            parents.add(down_revision)
+        elif isinstance(down_revision, tuple | list):
+            parents.update(str(parent) for parent in down_revision)
+        elif down_revision is not None:
+            return None
+    return frozenset(revisions - parents)
+
+
+def stored_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions Alembic recorded in the database (none for a fresh one)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at every head already: then there is nothing to migrate."""
+    heads = script_heads()
+    return heads is not None and stored_revisions(engine) == heads
+
+
 def open_database(url: str | None = None) -> Engine:
-    """The engine for ``url`` with its schema created or migrated: what every command uses."""
+    """The engine for ``url`` with its schema created or migrated: what every command uses.
+
+    A database already at every head is left alone without loading Alembic."""
     engine = make_engine(url)
     try:
-        migrate(engine)
+        if not is_current(engine):
+            migrate(engine)
     except Exception as error:
         # sqlalchemy.exc.DatabaseError covers an unreachable server (OperationalError) and a file
         # that is not a database or is truncated (SQLite's "file is not a database", "database
