@@ -375,7 +375,7 @@ def _bad_text(column: Column, values: pa.ChunkedArray) -> NDArray[np.bool_]:
     in_class = _class_bytes(rules.pattern) if rules.pattern is not None else None
 
     def wrong(texts: pa.Array) -> NDArray[np.bool_]:
-        if in_class is not None and texts.type == pa.string():
+        if in_class is not None and texts.type == pa.string() and len(texts):
             bad, lengths = _outside_class(texts, in_class)
         else:
             bad = np.zeros(len(texts), dtype=np.bool_)
