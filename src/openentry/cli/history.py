@@ -378,7 +378,14 @@ def plot(
     db: DatabaseOption = None,
 ) -> None:
     """Charts of the published history as PNG and SVG files."""
-    from openentry.history.plots import PLOTS, write_plots
+    try:
+        from openentry.history.plots import PLOTS, write_plots
+    except ImportError as error:  # matplotlib is the [plot] extra
+        if (error.name or "").partition(".")[0] != "matplotlib":
+            raise
+        raise UsageError(
+            "history plot needs matplotlib, not installed: pip install 'openentry[plot]'"
+        ) from None
 
     chosen = which or list(PLOTS)
     unknown = [name for name in chosen if name not in PLOTS]

@@ -69,7 +69,14 @@ def make_engine(url: str | None = None) -> Engine:
             _sqlite_begin_immediate(engine)
             return engine
         return create_engine(parsed, pool_pre_ping=True)
-    except (ArgumentError, ImportError) as error:
+    except ImportError as error:
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+            raise DatabaseError(
+                f"cannot use database URL {resolved!r}: the PostgreSQL driver psycopg is not installed:"
+                " pip install 'openentry[postgres]'"
+            ) from error
+        raise DatabaseError(f"cannot use database URL {resolved!r}: {error}") from error
+    except ArgumentError as error:
         raise DatabaseError(f"cannot use database URL {resolved!r}: {error}") from error
 
 

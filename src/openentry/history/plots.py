@@ -1,4 +1,6 @@
-"""Charts of the published rounds (matplotlib, Agg backend): PNG and SVG files.
+"""Charts of the published rounds (matplotlib, Agg backend): PNG and SVG files. matplotlib is
+the ``[plot]`` extra (``pip install 'openentry[plot]'``); ``openentry history plot`` says so when
+it is missing.
 
 - ``cutoffs``: the lowest CRS invited in every round, by kind; provincial nominee rounds in their
   own panel because their cut-offs include the 600 nomination points.
