@@ -15,13 +15,17 @@ from __future__ import annotations
 import importlib
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from openentry.cli.errors import EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:  # the click Typer carries (typer.core's own annotations)
+    from typer._click import Command, Context, HelpFormatter
+    from typer._click.shell_completion import CompletionItem
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ class LazyGroup(TyperGroup):
         for name, lazy in LAZY_COMMANDS.items():
             self.commands.setdefault(name, _Placeholder(name=name, help=lazy.help))
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+    def get_command(self, ctx: Context | None, cmd_name: str) -> Command | None:
         command = self.commands.get(cmd_name)
         if isinstance(command, _Placeholder) and not self._listing:
             command = self.commands[cmd_name] = _build(cmd_name, LAZY_COMMANDS[cmd_name])
@@ -106,14 +110,14 @@ class LazyGroup(TyperGroup):
         for name in list(self.commands):
             self.get_command(None, name)
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         self._listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
 
-    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+    def shell_complete(self, ctx: Context, incomplete: str) -> list[CompletionItem]:
         self._listing = True
         try:
             return super().shell_complete(ctx, incomplete)
@@ -121,7 +125,7 @@ class LazyGroup(TyperGroup):
             self._listing = False
 
 
-def _build(name: str, lazy: LazyCommand) -> Any:
+def _build(name: str, lazy: LazyCommand) -> Command:
     """The click command for ``name``, built by Typer as the app would have built it eagerly."""
     target = getattr(importlib.import_module(lazy.module), lazy.attribute)
     holder = typer.Typer(
