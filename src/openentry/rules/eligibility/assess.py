@@ -13,6 +13,7 @@ Language results 2 years old or more take a candidate out of every program (MI 2
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -71,8 +72,20 @@ class WorkFactors:
     cec_hours: NDArray[np.float64]
     cec_teer_0_1_hours: NDArray[np.float64]
     fst_hours: NDArray[np.float64]
-    fst_best_noc: Numbers
     declared_disagrees: Flags
+    # What the trade occupation with the most hours is only words a reason; it is worked out when
+    # a reason asks for it (the pool's rounds never do).
+    fst_trade_jobs: tuple[Jobs, NDArray[np.float64], Flags]
+
+    @functools.cached_property
+    def fst_best_noc(self) -> Numbers:
+        """Per candidate, the trade occupation with the most hours in the FST window (-1: none)."""
+        jobs, window_hours, trade = self.fst_trade_jobs
+        return best_single_occupation(jobs, window_hours, trade, self.size, continuous=False).noc
+
+    @property
+    def size(self) -> int:
+        return int(self.skilled_years.shape[0])
 
 
 @dataclass(frozen=True)
@@ -183,7 +196,6 @@ def work_factors(rules: EligibilityRules, day_rules: RulesSnapshot, factors: Can
     fst_window = hours_in_window(jobs, day, programs.fst_experience.window_years, full_time)
     trade = programs.fst_trades[np.clip(jobs.noc, 0, None)] & (jobs.noc >= 0)
     fst_hours = total_hours(jobs, fst_window, trade, size)
-    fst_best = best_single_occupation(jobs, fst_window, trade, size, continuous=False)
     return WorkFactors(
         canadian_skilled_years=canadian_years,
         foreign_skilled_years=foreign_years,
@@ -192,8 +204,8 @@ def work_factors(rules: EligibilityRules, day_rules: RulesSnapshot, factors: Can
         cec_hours=cec_hours,
         cec_teer_0_1_hours=cec_teer_0_1_hours,
         fst_hours=fst_hours,
-        fst_best_noc=fst_best.noc,
         declared_disagrees=disagrees,
+        fst_trade_jobs=(jobs, fst_window, trade),
     )
 
 
