@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import NDArray
 
 from openentry import rules as rules_package
 from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
 from openentry.profiles.schema import Profile
 from openentry.rules import codes
 from openentry.rules.candidates import CandidateFactors, derive_factors
-from openentry.rules.crs import CrsScores, score
+from openentry.rules.crs import score
 from openentry.rules.eligibility.assess import Assessment, EligibilityFacts, assess
 from openentry.rules.eligibility.explain import decision_lines
 from openentry.rules.eligibility.parameters import FEDERAL_PROGRAMS, FRENCH_CATEGORY
@@ -140,21 +142,40 @@ def assess_table(
 
 
 @dataclass(frozen=True)
-class ScoredAssessment:
-    """A table checked and read once, its factors derived once, then scored and assessed on one
-    day: what the pool needs to know who is in it, who qualifies and in what order."""
+class RoundFacts:
+    """What the pool reads of each profile on a day: its CRS, whether it meets a program, each
+    program, French and the occupation categories asked for; and the rows that cannot be read,
+    scored or assessed on the day (their other values mean nothing)."""
 
-    scores: CrsScores
-    assessment: Assessment
-    errors: dict[int, tuple[str, str]]  # rows that cannot be read, scored or assessed on the day
+    total: NDArray[np.int16]
+    meets_a_program: NDArray[np.bool_]
+    programs: dict[str, NDArray[np.bool_]]
+    categories: dict[str, NDArray[np.bool_]]
+    errors: dict[int, tuple[str, str]]
+
+    @classmethod
+    def joined(cls, parts: Sequence[tuple[int, RoundFacts]]) -> RoundFacts:
+        """The facts of consecutive row ranges, each given with its first row, as one."""
+        first = parts[0][1]
+        return cls(
+            total=np.concatenate([part.total for _, part in parts]),
+            meets_a_program=np.concatenate([part.meets_a_program for _, part in parts]),
+            programs={
+                key: np.concatenate([part.programs[key] for _, part in parts]) for key in first.programs
+            },
+            categories={
+                key: np.concatenate([part.categories[key] for _, part in parts]) for key in first.categories
+            },
+            errors={start + row: error for start, part in parts for row, error in part.errors.items()},
+        )
 
 
-def score_and_assess(
-    table: pa.Table, on: datetime.date, categories: Sequence[str] = ()
-) -> ScoredAssessment:
-    """Score and assess every row of a SCHEMA table on ``on``, reading and deriving once: the
-    programs and the French category, and of the occupation categories only ``categories``
-    (provincial streams are not assessed)."""
+# Rows a thread takes at a time: two threads share a million-row pool (numpy and Arrow release
+# the interpreter while they work).
+_ROUND_FACTS_CHUNK = 250_000
+
+
+def _round_facts(table: pa.Table, on: datetime.date, categories: Sequence[str]) -> RoundFacts:
     read = columns_from_table(table)
     snapshot = rules_package.at(on)
     factors, problems = derive_factors(snapshot, read.columns)
@@ -163,7 +184,37 @@ def score_and_assess(
         errors.setdefault(row, problem)
     facts = _facts(table_from_conformed(table), read)
     assessment = assess(snapshot, factors, facts, categories=categories, streams=False)
-    return ScoredAssessment(score(snapshot, factors), assessment, errors)
+    found = {key: assessment.categories[key].eligible for key in categories if key in assessment.categories}
+    if assessment.french is not None:
+        found[FRENCH_CATEGORY] = assessment.french
+    return RoundFacts(
+        total=np.asarray(score(snapshot, factors).total, dtype=np.int16),
+        meets_a_program=assessment.in_pool,
+        programs={
+            "fsw": assessment.fsw.eligible,
+            "cec": assessment.cec.eligible,
+            "fst": assessment.fst.eligible,
+        },
+        categories=found,
+        errors=errors,
+    )
+
+
+def round_facts(table: pa.Table, on: datetime.date, categories: Sequence[str] = ()) -> RoundFacts:
+    """Score and assess every row of a SCHEMA table on ``on``, each row read and its factors
+    derived once: the programs, French, and of the occupation categories only ``categories``
+    (provincial streams are not assessed). Large tables go in chunks on two threads."""
+    rules_package.at(on)  # the day's rules built once, before the threads share them
+    if table.num_rows <= _ROUND_FACTS_CHUNK:
+        return _round_facts(table, on, categories)
+    starts = range(0, table.num_rows, _ROUND_FACTS_CHUNK)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(
+            pool.map(
+                lambda start: _round_facts(table.slice(start, _ROUND_FACTS_CHUNK), on, categories), starts
+            )
+        )
+    return RoundFacts.joined(list(zip(starts, parts, strict=True)))
 
 
 def table_from_conformed(table: pa.Table) -> pa.Table:

@@ -34,10 +34,9 @@ from openentry.profiles.columnar import TableError, table_from_profiles
 from openentry.profiles.pool_file import PoolLoadError, read_pool_file
 from openentry.rules import language
 from openentry.rules import snapshot as rules_package
-from openentry.rules.eligibility.assess import Assessment
 from openentry.rules.selection import Membership, membership
 from openentry.rules.snapshot import RulesSnapshot
-from openentry.services.eligibility import score_and_assess
+from openentry.services.eligibility import RoundFacts, round_facts
 from openentry.services.invitations import ACCEPTED, LAPSED, LedgerView, ledger_view
 from openentry.services.ordering import PastChangeError, ensure_after_latest_round, iso_utc
 from openentry.services.scoring import score_table
@@ -253,7 +252,7 @@ class PoolState:
     membership: Membership
     holds_ita: NDArray[np.bool_]
     holds_noi: NDArray[np.bool_]
-    assessment: Assessment
+    assessment: RoundFacts
     rules: RulesSnapshot
     ledger: LedgerView
 
@@ -325,12 +324,11 @@ def state_of(
     size = len(ids)
     # Everyone is read, scored and assessed at once: taking the rows still in the pool first
     # would cost more than it saves.
-    result = score_and_assess(table, day, categories)
-    assessment = result.assessment
+    assessment = round_facts(table, day, categories)
     unscorable = np.zeros(size, dtype=bool)
-    unscorable[list(result.errors)] = True
-    final = membership(**facts, meets_a_program=assessment.in_pool, unscorable=unscorable)
-    crs = np.where(final.in_pool, result.scores.total, 0).astype(np.int16)
+    unscorable[list(assessment.errors)] = True
+    final = membership(**facts, meets_a_program=assessment.meets_a_program, unscorable=unscorable)
+    crs = np.where(final.in_pool, assessment.total, 0).astype(np.int16)
     return PoolState(
         at=at,
         table=table,

@@ -31,7 +31,6 @@ from openentry.domain import Invitation, Round, RoundSpec, RoundSpecError
 from openentry.domain.rounds import Program, RoundKind
 from openentry.history.bands import band_counts
 from openentry.rules import codes, selection
-from openentry.rules.eligibility.parameters import FRENCH_CATEGORY
 from openentry.services.eligibility import interested_provinces
 from openentry.services.invitations import expiry_date
 from openentry.services.ordering import iso_utc
@@ -44,23 +43,13 @@ def _program_or_category(state: PoolState, spec: RoundSpec) -> NDArray[np.bool_]
     assessment = state.assessment
     if spec.kind == RoundKind.CATEGORY:
         keys = state.rules.eligibility.category_keys
-        if spec.category not in keys or (
-            spec.category != FRENCH_CATEGORY and spec.category not in assessment.categories
-        ):
+        if spec.category not in keys or spec.category not in assessment.categories:
             raise RoundSpecError(
                 f"--category: unknown category {spec.category!r} on {state.at.date().isoformat()}; "
                 f"allowed: {', '.join(keys)}"
             )
-        if spec.category == FRENCH_CATEGORY:
-            assert assessment.french is not None
-            return assessment.french
-        return assessment.categories[str(spec.category)].eligible
-    programs = {
-        Program.FSW: assessment.fsw.eligible,
-        Program.CEC: assessment.cec.eligible,
-        Program.FST: assessment.fst.eligible,
-    }
-    return programs[Program(str(spec.program))]
+        return assessment.categories[str(spec.category)]
+    return assessment.programs[str(spec.program)]
 
 
 def conditions(state: PoolState, spec: RoundSpec) -> list[NDArray[np.bool_]]:
