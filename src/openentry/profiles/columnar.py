@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,14 @@ from openentry.rules import codes
 from openentry.rules.candidates import ProfileColumns, no_jobs
 from openentry.rules.eligibility.work import Jobs
 from openentry.rules.language import LanguageResults, abilities_array
+
+# The allocator for every Arrow buffer of the process. pyarrow's default here, mimalloc, pays for
+# fresh pages in each new process: reading a million-row pool took 1.58 s cold against 0.40 s
+# warm, and 0.62-0.66 s cold with the system allocator or jemalloc; a whole 1M-profile round's
+# selection 1.56-1.91 s against 1.32-1.49 s (scripts/bench_pool.py, 2026-12-02). A pool chosen
+# with ARROW_DEFAULT_MEMORY_POOL is kept.
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    pa.set_memory_pool(pa.system_memory_pool())
 
 __all__ = [
     "JOB_TYPE",
