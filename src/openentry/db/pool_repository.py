@@ -289,9 +289,6 @@ class PoolRepository:
             known = pa.concat_tables([known, first]) if known.num_rows else first
         return known
 
-    def candidate(self, candidate_id: str) -> CandidateRow | None:
-        return self.session.get(CandidateRow, candidate_id)
-
     # -- the ledger ----------------------------------------------------------------------------
 
     def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:

@@ -127,9 +127,14 @@ def _facts(table: pa.Table, read: ReadTable) -> EligibilityFacts:
 
 
 def assess_table(
-    table: pa.Table, on: datetime.date
+    table: pa.Table,
+    on: datetime.date,
+    *,
+    categories: Sequence[str] | None = None,
+    streams: bool = True,
 ) -> tuple[ReadTable, CandidateFactors, Assessment, dict[int, tuple[str, str]]]:
-    """Assess every row of a table in the columnar SCHEMA on ``on``; rows that cannot be read are errors."""
+    """Assess every row of a table in the columnar SCHEMA on ``on``; rows that cannot be read are
+    errors. ``categories`` and ``streams`` narrow what is assessed (see ``assess``)."""
     read = columns_from_table(table)
     conformed = table_from_conformed(table)
     snapshot = rules_package.at(on)
@@ -138,7 +143,7 @@ def assess_table(
     errors = dict(read.errors)
     for row, problem in problems.errors.items():
         errors.setdefault(row, problem)
-    return read, factors, assess(snapshot, factors, facts), errors
+    return read, factors, assess(snapshot, factors, facts, categories=categories, streams=streams), errors
 
 
 @dataclass(frozen=True)
@@ -176,19 +181,12 @@ _ROUND_FACTS_CHUNK = 250_000
 
 
 def _round_facts(table: pa.Table, on: datetime.date, categories: Sequence[str]) -> RoundFacts:
-    read = columns_from_table(table)
-    snapshot = rules_package.at(on)
-    factors, problems = derive_factors(snapshot, read.columns)
-    errors = dict(read.errors)
-    for row, problem in problems.errors.items():
-        errors.setdefault(row, problem)
-    facts = _facts(table_from_conformed(table), read)
-    assessment = assess(snapshot, factors, facts, categories=categories, streams=False)
+    _, factors, assessment, errors = assess_table(table, on, categories=categories, streams=False)
     found = {key: assessment.categories[key].eligible for key in categories if key in assessment.categories}
     if assessment.french is not None:
         found[FRENCH_CATEGORY] = assessment.french
     return RoundFacts(
-        total=np.asarray(score(snapshot, factors).total, dtype=np.int16),
+        total=np.asarray(score(rules_package.at(on), factors).total, dtype=np.int16),
         meets_a_program=assessment.in_pool,
         programs={
             "fsw": assessment.fsw.eligible,

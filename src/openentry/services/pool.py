@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -364,6 +364,3 @@ def pool_summary(engine: Engine, at: datetime.datetime) -> dict[str, object]:
         "not_in_pool": state.membership.first_reasons(),
         "rules_version": state.rules.version,
     }
-
-
-ProgressCallback = Callable[[int], None]
