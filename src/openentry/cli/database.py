@@ -48,7 +48,3 @@ def parse_moment(value: str, option: str = "--at") -> datetime.datetime:
     if moment.date() < first_day:
         raise UsageError(f"{option}: {value} is before the rules begin ({first_day.isoformat()})")
     return moment
-
-
-def iso(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")

@@ -10,10 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from openentry.cli.database import DatabaseOption, iso, open_engine
+from openentry.cli.database import DatabaseOption, open_engine
 from openentry.cli.inputs import UsageError
 from openentry.cli.progress import progress_bar
 from openentry.domain import RoundSpecError
+from openentry.domain.moments import iso_utc
 from openentry.services.demo import (
     DEFAULT_POOL_SIZE,
     DEFAULT_ROUND,
@@ -36,14 +37,16 @@ def _render(result: DemoResult, url: str) -> None:
 
     table.add_row("pool", text(result.published_pool), f"{result.pool_size:,} synthetic profiles")
     table.add_row(
-        "round at", iso(published.draw_datetime) if published.draw_datetime else "—", iso(replica.spec.at)
+        "round at",
+        iso_utc(published.draw_datetime) if published.draw_datetime else "—",
+        iso_utc(replica.spec.at),
     )
     table.add_row("invitations", text(published.invitations), text(replica.invited))
     table.add_row("CRS cut-off", text(published.cutoff), text(replica.cutoff))
     table.add_row(
         "tie-break",
-        iso(published.tiebreak) if published.tiebreak else "—",
-        iso(replica.tiebreak) if replica.tiebreak else "—",
+        iso_utc(published.tiebreak) if published.tiebreak else "—",
+        iso_utc(replica.tiebreak) if replica.tiebreak else "—",
     )
     console = Console()
     console.print(table)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from openentry.domain.moments import iso_utc
 from openentry.rules import codes
 from openentry.rules.selection import TIEBREAK_ORDER
 
@@ -205,7 +206,7 @@ class Invitation:
         return {
             "id": self.candidate_id,
             "crs": self.crs,
-            "submitted_at": self.submitted_at.isoformat().replace("+00:00", "Z"),
+            "submitted_at": iso_utc(self.submitted_at),
             "kind": self.kind,
             "expires_on": self.expires_on.isoformat(),
         }
@@ -237,11 +238,11 @@ class Round:
             "round": self.number,
             "invited": self.invited,
             "cutoff": self.cutoff,
-            "tiebreak": None if self.tiebreak is None else self.tiebreak.isoformat().replace("+00:00", "Z"),
+            "tiebreak": None if self.tiebreak is None else iso_utc(self.tiebreak),
             "tiebreak_id": self.tiebreak_id,
             "tiebreak_order": TIEBREAK_ORDER,
             "kind": self.spec.kind,
-            "at": self.spec.at.isoformat().replace("+00:00", "Z"),
+            "at": iso_utc(self.spec.at),
             "size": self.spec.size,
             "criteria": self.spec.criteria,
             "eligible": self.eligible,

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from openentry.domain.moments import iso_utc
 from openentry.profiles.columns import (
     CHOICE,
     CHOICES,
@@ -260,7 +261,7 @@ def _json_value(value: object) -> object:
     if isinstance(value, datetime.datetime):
         if value.tzinfo is None:
             return value.isoformat()
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list):
@@ -854,7 +855,7 @@ def _cross_field_checks(
 
 def _plain(value: object) -> object:
     if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value

@@ -20,6 +20,7 @@ from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow, CandidateRow, InvitationRow, RoundRow
 from openentry.db.pool_repository import PoolRepository, PoolStore
 from openentry.domain import Invitation
+from openentry.domain.moments import iso_utc
 from openentry.rules.selection import PoolReason
 from openentry.services.ordering import ensure_after_latest_round
 
@@ -153,10 +154,6 @@ def record_outcome(
     return {"id": candidate_id, "round": invitation.round_id, "kind": invitation.kind, "recorded": outcome}
 
 
-def _iso(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-
-
 def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, object]]:
     """Everything recorded about a candidate, oldest first."""
     with session_scope(engine) as session:
@@ -164,7 +161,7 @@ def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, objec
         if row is None:
             raise LedgerError(f"no profile {candidate_id!r} in the pool")
         entries: list[tuple[datetime.datetime, int, dict[str, object]]] = [
-            (row.submitted_at, 0, {"event": "submitted", "at": _iso(row.submitted_at)})
+            (row.submitted_at, 0, {"event": "submitted", "at": iso_utc(row.submitted_at)})
         ]
         invitations = session.execute(
             select(InvitationRow).where(InvitationRow.candidate_id == candidate_id)
@@ -176,7 +173,7 @@ def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, objec
                     1,
                     {
                         "event": "invited",
-                        "at": _iso(invitation.issued_at),
+                        "at": iso_utc(invitation.issued_at),
                         "round": invitation.round_id,
                         "kind": invitation.kind,
                         "crs": invitation.crs,
@@ -192,8 +189,8 @@ def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, objec
         for event in events:
             entry: dict[str, object] = {
                 "event": event.kind,
-                "at": _iso(event.occurred_at),
-                "recorded_at": _iso(event.recorded_at),
+                "at": iso_utc(event.occurred_at),
+                "recorded_at": iso_utc(event.recorded_at),
             }
             if event.province:
                 entry["province"] = event.province

@@ -16,9 +16,10 @@ from sqlalchemy import Engine, select
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow
 from openentry.db.pool_repository import NOMINATED, PoolRepository
+from openentry.domain.moments import iso_utc
 from openentry.domain.rounds import PROVINCES
 from openentry.services.invitations import LedgerError, existing_candidate
-from openentry.services.ordering import ensure_after_latest_round, iso_utc
+from openentry.services.ordering import ensure_after_latest_round
 from openentry.services.pool import state_of, utc_now
 
 

@@ -11,14 +11,11 @@ from __future__ import annotations
 import datetime
 
 from openentry.db.pool_repository import PoolRepository
+from openentry.domain.moments import iso_utc
 
 
 class PastChangeError(ValueError):
     """A change dated before the latest recorded round, whose pool it would rewrite."""
-
-
-def iso_utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def ensure_after_latest_round(repository: PoolRepository, at: datetime.datetime, what: str) -> None:

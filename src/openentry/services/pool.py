@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.pool_repository import PoolRepository, PoolStore, conformed
+from openentry.domain.moments import iso_utc
 from openentry.history.bands import band_counts
 from openentry.profiles.columnar import TableError, table_from_profiles
 from openentry.profiles.pool_file import PoolLoadError, read_pool_file
@@ -38,7 +39,7 @@ from openentry.rules.selection import Membership, membership
 from openentry.rules.snapshot import RulesSnapshot
 from openentry.services.eligibility import RoundFacts, round_facts
 from openentry.services.invitations import ACCEPTED, LAPSED, LedgerView, ledger_view
-from openentry.services.ordering import PastChangeError, ensure_after_latest_round, iso_utc
+from openentry.services.ordering import PastChangeError, ensure_after_latest_round
 from openentry.services.scoring import score_table
 
 __all__ = [

@@ -28,12 +28,12 @@ from openentry.db import session_scope
 from openentry.db.models import RoundRow
 from openentry.db.pool_repository import PoolRepository, PoolStore
 from openentry.domain import Invitation, Round, RoundSpec, RoundSpecError
+from openentry.domain.moments import iso_utc
 from openentry.domain.rounds import Program, RoundKind
 from openentry.history.bands import band_counts
 from openentry.rules import codes, selection
 from openentry.services.eligibility import interested_provinces
 from openentry.services.invitations import expiry_date
-from openentry.services.ordering import iso_utc
 from openentry.services.pool import PoolState, state_of, utc_now
 
 
