@@ -112,14 +112,20 @@ def test_twelve_months_to_the_second_before_the_round_is_out_of_the_pool_as_in_t
 
 
 def test_months_are_calendar_months_a_day_past_the_month_end_rolling_over() -> None:
-    import datetime
+    import numpy as np
 
-    from openentry.rules.periods import months_after
+    from openentry.rules.periods import utc_moment64
+    from openentry.rules.selection import expires_at
+
+    def months_after(moment: datetime.datetime, months: int) -> np.datetime64:
+        return expires_at(np.array([utc_moment64(moment)]), months)[0]
 
     leap_day = datetime.datetime(2024, 2, 29, 12, 0, tzinfo=datetime.UTC)
-    assert months_after(leap_day, 12) == datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.UTC)
-    assert months_after(datetime.datetime(2023, 1, 31, tzinfo=datetime.UTC), 1) == datetime.datetime(
-        2023, 3, 3, tzinfo=datetime.UTC
+    assert months_after(leap_day, 12) == utc_moment64(
+        datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.UTC)
+    )
+    assert months_after(datetime.datetime(2023, 1, 31, tzinfo=datetime.UTC), 1) == utc_moment64(
+        datetime.datetime(2023, 3, 3, tzinfo=datetime.UTC)
     )
 
 

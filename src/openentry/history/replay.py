@@ -33,6 +33,7 @@ from openentry.profiles.columnar import ReadTable, columns_from_table, table_fro
 from openentry.profiles.schema import Profile
 from openentry.rules import language, selection
 from openentry.rules.eligibility.parameters import ProvincialStream
+from openentry.rules.periods import utc_moment64
 from openentry.rules.selection import Membership, PoolReason
 from openentry.services.eligibility import ProfileEligibility, assess_profiles
 from openentry.services.scoring import RawProfile, ScoredTable, score_read_table, validate_profiles
@@ -63,12 +64,6 @@ def _round_moment(published: PublishedRound) -> datetime.datetime:
     return moment
 
 
-def _moment64(moment: datetime.datetime | None) -> np.datetime64:
-    if moment is None:
-        return np.datetime64("NaT", "us")
-    return np.datetime64(moment.astimezone(datetime.UTC).replace(tzinfo=None), "us")
-
-
 @dataclass(frozen=True)
 class ReplayDay:
     """The profiles on the day of a round or draw: as they could show it (work history as of the
@@ -78,6 +73,7 @@ class ReplayDay:
     day: datetime.date
     moment: datetime.datetime
     profiles: list[Profile]
+    submitted_at: NDArray[np.datetime64]  # NaT where the profile gives none
     assessed: list[ProfileEligibility]
     scored: ScoredTable
     membership: Membership
@@ -135,17 +131,18 @@ def replay_day(prepared: PreparedProfiles, day: datetime.date, moment: datetime.
     unscorable = np.zeros(len(profiles), dtype=bool)
     unscorable[list(scored.errors)] = True
     unscorable |= np.array([result.failed for result in assessed], dtype=bool)
+    submitted_at = np.array(
+        [utc_moment64(profile.submitted_at) for profile in profiles], dtype="datetime64[us]"
+    )
     membership = selection.membership(
-        submitted_at=np.array(
-            [_moment64(profile.submitted_at) for profile in profiles], dtype="datetime64[us]"
-        ),
-        moment=_moment64(moment),
+        submitted_at=submitted_at,
+        moment=utc_moment64(moment),
         pool_duration_months=day_rules.rounds.pool_duration_months,
         language_expired=language.expired_on(test_dates, day, day_rules.language.result_validity_years),
         meets_a_program=meets_a_program,
         unscorable=unscorable,
     )
-    return ReplayDay(day, moment, profiles, assessed, scored, membership)
+    return ReplayDay(day, moment, profiles, submitted_at, assessed, scored, membership)
 
 
 @dataclass(frozen=True)
@@ -281,8 +278,8 @@ def _published_tiebreak(published: PublishedRound) -> np.datetime64 | None:
     cut-off was invited), NaT (no one at the cut-off decided) when what it published cannot be
     read."""
     if published.tiebreak is not None:
-        return _moment64(published.tiebreak)
-    return _moment64(None) if published.tiebreak_published else None
+        return utc_moment64(published.tiebreak)
+    return utc_moment64(None) if published.tiebreak_published else None
 
 
 @dataclass(frozen=True)
@@ -338,12 +335,11 @@ def replay_round(published: PublishedRound, prepared: PreparedProfiles) -> Round
     if published.cutoff is None:
         invited = np.zeros(size, dtype=bool)
     else:
-        submitted = np.array(
-            [_moment64(profile.submitted_at) for profile in today.profiles], dtype="datetime64[us]"
-        )
         ids = np.array([profile.id or "" for profile in today.profiles], dtype=object)
         tiebreak = _published_tiebreak(published)
-        invited = qualified & selection.invited_at_cutoff(crs, submitted, ids, published.cutoff, tiebreak)
+        invited = qualified & selection.invited_at_cutoff(
+            crs, today.submitted_at, ids, published.cutoff, tiebreak
+        )
     errors = dict(today.scored.errors)
     for row, assessed in enumerate(today.assessed):
         if assessed.failed and row not in errors:

@@ -31,9 +31,9 @@ def add_months(moments: NDArray[np.datetime64], months: int) -> NDArray[np.datet
     return np.asarray(shifted + offset, dtype=moments.dtype)  # type: ignore[operator]
 
 
-def months_after(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """One aware moment plus whole calendar months, by the same rule as :func:`add_months`."""
-    naive = np.datetime64(moment.astimezone(datetime.UTC).replace(tzinfo=None), "us")
-    shifted = add_months(np.array([naive]), months)[0].astype("datetime64[us]").item()
-    assert isinstance(shifted, datetime.datetime)
-    return shifted.replace(tzinfo=datetime.UTC)
+def utc_moment64(moment: datetime.datetime | None) -> np.datetime64:
+    """An aware moment as a naive UTC ``datetime64[us]``, the form the pool's arrays hold; None
+    (a moment not known) as NaT, which no comparison finds true."""
+    if moment is None:
+        return np.datetime64("NaT", "us")
+    return np.datetime64(moment.astimezone(datetime.UTC).replace(tzinfo=None), "us")

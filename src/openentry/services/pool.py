@@ -35,6 +35,7 @@ from openentry.profiles.columnar import TableError, table_from_profiles
 from openentry.profiles.pool_file import PoolLoadError, read_pool_file
 from openentry.rules import language
 from openentry.rules import snapshot as rules_package
+from openentry.rules.periods import utc_moment64
 from openentry.rules.selection import Membership, membership
 from openentry.rules.snapshot import RulesSnapshot
 from openentry.services.eligibility import RoundFacts, round_facts
@@ -273,10 +274,6 @@ def _members(ids: NDArray[np.object_], chosen: frozenset[str]) -> NDArray[np.boo
     return np.asarray(np.isin(ids, np.array(sorted(chosen), dtype=object)), dtype=bool)
 
 
-def _moment(at: datetime.datetime) -> np.datetime64:
-    return np.datetime64(at.astimezone(datetime.UTC).replace(tzinfo=None), "us")
-
-
 def _with_nominations(table: pa.Table, ids: NDArray[np.object_], nominated: frozenset[str]) -> pa.Table:
     """The table with ``provincial_nomination`` set for the candidates the ledger says were
     nominated by then (crs-and-programs.md §4.6: a nomination adds 600 points)."""
@@ -304,7 +301,7 @@ def state_of(
     ids = np.asarray(table.column("id").to_numpy(zero_copy_only=False), dtype=object)
     ledger = ledger_view(repository, at)
     table = _with_nominations(table, ids, ledger.nominated)
-    moment = _moment(at)
+    moment = utc_moment64(at)
     submitted = (
         table.column("submitted_at")
         .cast(pa.timestamp("us"))
