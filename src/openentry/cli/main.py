@@ -61,6 +61,38 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
         "demo",
         "Replicate a published round (default: #327, 2024-11-20, healthcare) over a synthetic pool.",
     ),
+    "whatif": LazyCommand(
+        "openentry.cli.whatif",
+        "whatif",
+        "The single changes that raise each profile's CRS on a date, largest gain first; "
+        "one JSON line per profile.",
+    ),
+    "timeline": LazyCommand(
+        "openentry.cli.timeline",
+        "timeline",
+        "The days on which each profile's CRS, programs or categories change, and its total "
+        "month by month; one JSON line per profile.",
+    ),
+    "chances": LazyCommand(
+        "openentry.cli.chances",
+        "chances",
+        "Each profile's probability of an invitation within 1, 3, 6 and 12 months; one JSON line per profile.",
+    ),
+    "forecast": LazyCommand(
+        "openentry.cli.forecast",
+        "forecast_app",
+        "Forecasts from IRCC's published rounds: the next rounds, their backtest, plots.",
+    ),
+    "rules": LazyCommand(
+        "openentry.cli.rules",
+        "rules_app",
+        "The rules as implemented: every parameter, its values by date, unit and sources.",
+    ),
+    "schema": LazyCommand(
+        "openentry.cli.schema",
+        "schema_app",
+        "JSON Schema of the input formats (schema profile).",
+    ),
     "history": LazyCommand(
         "openentry.cli.history",
         "history_app",
