@@ -43,12 +43,31 @@ class ParameterError(ValueError):
 
 
 @dataclass(frozen=True)
+class Source:
+    """One source of a dated value: a title, its address, and whether it is secondary (a
+    transcription or commentary rather than the instrument itself or IRCC's own page)."""
+
+    title: str
+    url: str | None
+    secondary: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class DatedValue:
-    """One value of a parameter, in force from ``effective`` until the next dated value."""
+    """One value of a parameter, in force from ``effective`` until the next dated value,
+    with its sources (the primary instrument first where one exists)."""
 
     effective: datetime.date
     value: object
-    reference: str
+    sources: tuple[Source, ...]
+
+    @property
+    def reference(self) -> str:
+        """The sources as one line of text: each title, with its address in angle brackets."""
+        return "; ".join(
+            source.title if source.url is None else f"{source.title} <{source.url}>" for source in self.sources
+        )
 
 
 @dataclass(frozen=True)
@@ -119,12 +138,12 @@ def _parse_file(path: Path, name: str, directory: Path) -> Parameter:
         raise ParameterError(f"{where}: 'reference' must map each effective date to its source")
     if not isinstance(values, dict) or not values:
         raise ParameterError(f"{where}: 'values' must map effective dates to values")
-    reference_by_date: dict[datetime.date, str] = {}
+    reference_by_date: dict[datetime.date, tuple[Source, ...]] = {}
     for raw_date, text in references.items():
         day = _as_date(raw_date, f"{where} reference")
         if not isinstance(text, str) or not text.strip():
             raise ParameterError(f"{where}: reference for {day} must name its source")
-        reference_by_date[day] = text.strip()
+        reference_by_date[day] = (Source(title=text.strip(), url=None),)
     history: list[DatedValue] = []
     previous: datetime.date | None = None
     for raw_date, value in values.items():
