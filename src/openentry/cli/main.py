@@ -109,6 +109,15 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "invitation": LazyCommand(
         "openentry.cli.invitation", "invitation_app", "The invitations ledger: declined, applied, expired."
     ),
+    "serve": LazyCommand(
+        "openentry.cli.serve",
+        "serve",
+        "Serve the REST API (OpenAPI at /openapi.json) and the web pages.",
+    ),
+    "user": LazyCommand(
+        "openentry.cli.user", "user_app", "Accounts of the service: add, list, revoke; tokens shown once."
+    ),
+    "audit": LazyCommand("openentry.cli.audit", "audit_app", "The service's append-only audit trail: list."),
 }
 
 
