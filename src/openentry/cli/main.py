@@ -78,6 +78,11 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
         "chances",
         "Each profile's probability of an invitation within 1, 3, 6 and 12 months; one JSON line per profile.",
     ),
+    "serve": LazyCommand(
+        "openentry.cli.serve",
+        "serve",
+        "Serve the REST API (OpenAPI at /openapi.json) and the web pages.",
+    ),
     "forecast": LazyCommand(
         "openentry.cli.forecast",
         "forecast_app",
@@ -108,11 +113,6 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     ),
     "invitation": LazyCommand(
         "openentry.cli.invitation", "invitation_app", "The invitations ledger: declined, applied, expired."
-    ),
-    "serve": LazyCommand(
-        "openentry.cli.serve",
-        "serve",
-        "Serve the REST API (OpenAPI at /openapi.json) and the web pages.",
     ),
     "user": LazyCommand(
         "openentry.cli.user", "user_app", "Accounts of the service: add, list, revoke; tokens shown once."
