@@ -1,7 +1,29 @@
-"""``openentry audit`` (placeholder: being built)."""
+"""``openentry audit``: the service's append-only audit trail (issue 13 §3)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from openentry.cli.database import DatabaseOption, open_engine
+from openentry.cli.inputs import write_json_lines
+
 audit_app = typer.Typer(help="The service's append-only audit trail: list.", no_args_is_help=True)
+
+
+@audit_app.command("list")
+def list_entries(
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this account's entries")] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help="Only this action (round.recorded, user.added, …)")
+    ] = None,
+    after: Annotated[int | None, typer.Option("--after", help="Only entries after this id", min=0)] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many entries", min=1)] = 1000,
+    db: DatabaseOption = None,
+) -> None:
+    """Entries in the order written, as JSON Lines: who, role, action, object, request id, time, outcome."""
+    from openentry.api.audit import audit_entries
+
+    entries = audit_entries(open_engine(db), actor=actor, action=action, after=after, limit=limit)
+    write_json_lines([entry.as_json() for entry in entries])

@@ -11,6 +11,7 @@ a new ``candidate_events`` row, and an invitation's state at a moment is its new
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -101,9 +102,13 @@ def record_outcome(
     at: datetime.datetime,
     round_number: int | None = None,
     now: datetime.datetime | None = None,
+    audit: Callable[[Session, dict[str, object]], None] | None = None,
 ) -> dict[str, object]:
     """Record that a candidate declined, applied or let expire their invitation (the latest one
-    outstanding at ``at``, or the one of ``round_number``)."""
+    outstanding at ``at``, or the one of ``round_number``).
+
+    ``audit``, when given, is called with the unit of work's session and the result before the
+    commit: what it writes commits or rolls back with the outcome."""
     if outcome not in OUTCOMES:
         raise LedgerError(f"{outcome!r} is not an outcome; expected one of {', '.join(OUTCOMES)}")
     now = now or datetime.datetime.now(datetime.UTC)
@@ -151,7 +156,15 @@ def record_outcome(
             detail={"round": invitation.round_id, "invitation": invitation.kind},
         )
         session.add(event)
-    return {"id": candidate_id, "round": invitation.round_id, "kind": invitation.kind, "recorded": outcome}
+        result: dict[str, object] = {
+            "id": candidate_id,
+            "round": invitation.round_id,
+            "kind": invitation.kind,
+            "recorded": outcome,
+        }
+        if audit is not None:
+            audit(session, result)
+    return result
 
 
 def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, object]]:

@@ -10,8 +10,10 @@ applied after an ITA, meeting no program, ...) or dated before the latest record
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.models import CandidateEventRow
@@ -29,9 +31,13 @@ def record_nomination(
     province: str,
     at: datetime.datetime,
     now: datetime.datetime | None = None,
+    audit: Callable[[Session, dict[str, object]], None] | None = None,
 ) -> dict[str, object]:
     """A province nominated the candidate at ``at``: from then on the profile carries
-    ``provincial_nomination`` (600 CRS points)."""
+    ``provincial_nomination`` (600 CRS points).
+
+    ``audit``, when given, is called with the unit of work's session and the result before the
+    commit: what it writes commits or rolls back with the nomination."""
     if province not in PROVINCES:
         raise LedgerError(f"{province!r} is not a province code; expected one of {', '.join(PROVINCES)}")
     now = now or utc_now()
@@ -68,4 +74,7 @@ def record_nomination(
                 detail={},
             )
         )
-    return {"id": candidate_id, "recorded": NOMINATED, "province": province}
+        result: dict[str, object] = {"id": candidate_id, "recorded": NOMINATED, "province": province}
+        if audit is not None:
+            audit(session, result)
+    return result

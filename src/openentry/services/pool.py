@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from openentry.domain.moments import iso_utc
 from openentry.history.bands import band_counts
 from openentry.profiles.columnar import TableError, table_from_profiles
 from openentry.profiles.pool_file import PoolLoadError, read_pool_file
+from openentry.profiles.schema import Profile
 from openentry.rules import language
 from openentry.rules import snapshot as rules_package
 from openentry.rules.periods import utc_moment64
@@ -49,6 +50,7 @@ __all__ = [
     "PoolLoadError",
     "PoolState",
     "load_pool_file",
+    "load_pool_profiles",
     "load_pool_table",
     "pool_at",
     "pool_summary",
@@ -191,14 +193,38 @@ def load_pool_file(
     """Validate a whole file, then add or update its profiles in one transaction, effective
     from ``at`` (default now)."""
     now = now or utc_now()
-    effective_at = at or now
     profiles, raws, places = read_pool_file(path)
+    return load_pool_profiles(engine, profiles, raws, places, str(path), now=now, at=at)
+
+
+def load_pool_profiles(
+    engine: Engine,
+    profiles: Sequence[Profile],
+    raws: Sequence[dict[str, object]],
+    places: Sequence[str],
+    source: str,
+    now: datetime.datetime | None = None,
+    at: datetime.datetime | None = None,
+    audit: Callable[[Session, LoadResult], None] | None = None,
+) -> LoadResult:
+    """Add or update profiles already validated against the contract (``id`` and
+    ``submitted_at`` given; ``raws`` as given, ``places`` where each was found) in one
+    transaction, effective from ``at`` (default now); PoolLoadError, nothing written, when the
+    load refuses one of them.
+
+    ``audit``, when given, is called with the unit of work's session and the result before the
+    commit: what it writes commits or rolls back with the profiles."""
+    now = now or utc_now()
+    effective_at = at or now
     table = table_from_profiles(profiles)
     problems = _load_problems(table, places, effective_at)
     if problems:
-        raise PoolLoadError(str(path), problems)
+        raise PoolLoadError(source, problems)
     with session_scope(engine) as session:
-        return store_table(session, table, str(path), raws, now, effective_at)
+        result = store_table(session, table, source, raws, now, effective_at)
+        if audit is not None:
+            audit(session, result)
+    return result
 
 
 def load_pool_table(

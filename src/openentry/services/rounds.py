@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
 from openentry.db.models import RoundRow
@@ -125,15 +127,22 @@ def run_round(
     dry_run: bool = False,
     now: datetime.datetime | None = None,
     timings: dict[str, float] | None = None,
+    audit: Callable[[Session, Round], None] | None = None,
 ) -> Round:
     """Select, rank and (unless ``dry_run``) record a round and its invitations atomically, in
     one unit of work on ``engine`` (:func:`hold_round`).
 
     ``timings``, when given, receives the seconds spent selecting and writing (with the commit).
+    ``audit``, when given, is called with the unit of work's session and the round just recorded,
+    before the commit, so that what it writes (the service's audit entry) commits or rolls back
+    with the round; it is not called for a dry run nor for a repeated key (nothing recorded).
     """
     timings = {} if timings is None else timings
     with session_scope(engine) as session:
         result = hold_round(PoolRepository(session), spec, dry_run, now, timings)
+        # A round read back for a repeated key carries its count and no invitations.
+        if audit is not None and result.recorded and result.invited_count is None:
+            audit(session, result)
         started = time.perf_counter()
     timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
     return result

@@ -1,0 +1,198 @@
+"""Public routes (no token; rate-limited per client): score, eligibility, published history.
+
+Each route reads its input as the command does, calls the command's service and answers the
+command's objects: ``POST /v1/score`` is ``openentry score``, ``POST /v1/eligibility`` is
+``openentry eligibility``, ``GET /v1/history/rounds/{number}`` is ``openentry history show N
+--json`` and the checks are ``openentry history check`` (interfaces.md §2, §4, §6, §9).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from openentry import __version__
+from openentry.api.bodies import one_or_list, profiles_request_body, read_profiles
+from openentry.api.problems import ProblemError, problem_responses, usage_problem
+from openentry.api.schemas import (
+    EligibilityLine,
+    Health,
+    HistoryCheckLine,
+    HistoryRoundsLine,
+    ProfileErrorLine,
+    PublishedRound,
+    ScoreLine,
+)
+from openentry.api.security import DatabaseEngine, rate_limited
+from openentry.api.settings import ServiceSettings
+from openentry.cli.history import _as_dict, _find
+from openentry.cli.inputs import UsageError, parse_day
+from openentry.history.catalogue import AnyRound, RoundCatalogue
+from openentry.history.provincial import ProvincialDraw
+from openentry.history.replay import check_all_rounds, check_draw, check_round, prepare_profiles
+from openentry.history.store import load_catalogue
+from openentry.services.eligibility import eligibility_profiles
+from openentry.services.scoring import score_profiles
+
+T = TypeVar("T")
+
+# A request with at most this many profiles is worked out on the event loop (about a millisecond
+# a profile); a larger one in a worker thread, so that it does not hold up the others.
+INLINE_PROFILES = 8
+
+OnParameter = Annotated[
+    str | None,
+    Query(description="The date whose rules apply, YYYY-MM-DD (default: today)", examples=["2026-01-05"]),
+]
+ExplainParameter = Annotated[
+    bool, Query(description="Add IRCC's 16 itemised lines, the scoring date and the rules version")
+]
+
+
+def day_of(on: str | None) -> datetime.date:
+    """The ``on`` parameter read as ``--on`` is; 422 naming ``on`` otherwise."""
+    try:
+        return parse_day(on)
+    except UsageError as error:
+        raise usage_problem(error, "on") from None
+
+
+async def compute(function: Callable[..., T], size: int, *arguments: object, **options: object) -> T:
+    """Run ``function`` here for a few profiles, in a worker thread for more."""
+    if size <= INLINE_PROFILES:
+        return function(*arguments, **options)
+    return await run_in_threadpool(function, *arguments, **options)
+
+
+def published(engine: Engine, number: str) -> tuple[RoundCatalogue, AnyRound]:
+    """The catalogue and its round or draw ``number``; 404 with the command's words otherwise."""
+    catalogue = load_catalogue(engine)
+    try:
+        return catalogue, _find(catalogue, number)
+    except UsageError as error:
+        raise ProblemError(404, str(error)) from None
+
+
+def health_routes() -> APIRouter:
+    router = APIRouter(tags=["public"])
+
+    @router.get("/health", response_model=Health, summary="The service answers")
+    async def health() -> JSONResponse:
+        """The service is up (not rate-limited; reads no database)."""
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    return router
+
+
+def public_routes(settings: ServiceSettings) -> APIRouter:
+    """The routes anyone may use, limited per client (``settings.rate_limit``)."""
+    cap = settings.max_profiles
+    router = APIRouter(dependencies=[Depends(rate_limited)], tags=["public"])
+    profiles_problems = problem_responses(400, 413, 422, 429)
+
+    @router.post(
+        "/v1/score",
+        response_model=ScoreLine | list[ScoreLine | ProfileErrorLine],
+        responses=profiles_problems,
+        openapi_extra=profiles_request_body(cap),
+        summary="CRS of one profile or a list (openentry score)",
+    )
+    async def score(
+        request: Request, on: OnParameter = None, explain: ExplainParameter = False
+    ) -> JSONResponse:
+        """The CRS in force on ``on`` of one profile (its result, or 422 naming the field at
+        fault) or of a list (one result or error object per profile, in order), as ``openentry
+        score`` prints them."""
+        day = day_of(on)
+        given = await read_profiles(request, cap)
+        results = await compute(
+            score_profiles,
+            len(given.profiles),
+            given.profiles,
+            day,
+            explain=explain,
+            require_id=given.is_batch,
+        )
+        return JSONResponse(one_or_list(given, results))
+
+    @router.post(
+        "/v1/eligibility",
+        response_model=EligibilityLine | list[EligibilityLine | ProfileErrorLine],
+        responses=profiles_problems,
+        openapi_extra=profiles_request_body(cap),
+        summary="Programs, categories and provincial streams (openentry eligibility)",
+    )
+    async def eligibility(request: Request, on: OnParameter = None) -> JSONResponse:
+        """Eligibility on ``on`` for FSW, CEC, FST, every category and provincial stream in force,
+        as ``openentry eligibility``: one profile's line, or one line per profile of a list."""
+        day = day_of(on)
+        given = await read_profiles(request, cap)
+        results = await compute(
+            eligibility_profiles, len(given.profiles), given.profiles, day, require_id=given.is_batch
+        )
+        return JSONResponse(one_or_list(given, results))
+
+    @router.get(
+        "/v1/history/rounds/{number}",
+        response_model=PublishedRound,
+        responses=problem_responses(404, 429),
+        summary="A published round or Ontario draw (openentry history show N --json)",
+    )
+    def published_round(number: str, engine: DatabaseEngine) -> JSONResponse:
+        """One published round (number, date, name, kind, key, list version, invitations,
+        cut-off, tie-break, the pool's score bands when published) or one Ontario draw, as
+        ``openentry history show N --json``."""
+        _, found = published(engine, number)
+        return JSONResponse(_as_dict(found))
+
+    @router.post(
+        "/v1/history/rounds/{number}/check",
+        response_model=HistoryCheckLine | list[HistoryCheckLine | ProfileErrorLine],
+        responses=problem_responses(400, 404, 413, 422, 429),
+        openapi_extra=profiles_request_body(cap),
+        summary="Would each profile have been invited in round N (openentry history check --round N)",
+    )
+    async def check_published_round(number: str, request: Request, engine: DatabaseEngine) -> JSONResponse:
+        """Each profile's CRS on the round's date under that date's rules against the published
+        cut-off and tie-break, and its eligibility for the round's program or category (for an
+        Ontario draw: the stream, window, occupation list and range), as ``history check
+        --round N``."""
+        given = await read_profiles(request, cap)
+
+        def check() -> list[dict[str, object]]:
+            _, found = published(engine, number)
+            prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
+            if isinstance(found, ProvincialDraw):
+                return check_draw(found, prepared)
+            return check_round(found, prepared)
+
+        results = await run_in_threadpool(check)
+        return JSONResponse(one_or_list(given, results))
+
+    @router.post(
+        "/v1/history/check",
+        response_model=HistoryRoundsLine | list[HistoryRoundsLine | ProfileErrorLine],
+        responses=profiles_problems,
+        openapi_extra=profiles_request_body(cap),
+        summary="Every published round each profile would have been invited in (history check --all)",
+    )
+    async def check_every_round(request: Request, engine: DatabaseEngine) -> JSONResponse:
+        """Every published round (and Ontario draw) each profile would have been invited in, as
+        ``openentry history check --all``."""
+        given = await read_profiles(request, cap)
+
+        def check() -> list[dict[str, object]]:
+            catalogue = load_catalogue(engine)
+            prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
+            return check_all_rounds(catalogue.rounds, prepared, catalogue.draws)
+
+        results = await run_in_threadpool(check)
+        return JSONResponse(one_or_list(given, results))
+
+    return router
