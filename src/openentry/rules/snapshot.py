@@ -336,7 +336,9 @@ class RulesSnapshot:
 
     @property
     def version(self) -> dict[str, str]:
-        """The rules version a result carries: the era's first day and a hash of the parameter tree."""
+        """The rules version a result carries: the era's first day and a hash of every file that
+        decides a result (the parameter files, the NOC catalogue and the category lists; see
+        :func:`openentry.rules.tree.load_tree`). The key keeps its historical name."""
         return {"effective": self.era.isoformat(), "parameters_sha256": self.digest[:16]}
 
 

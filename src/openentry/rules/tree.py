@@ -4,20 +4,34 @@ Every point value, threshold and table of the rules lives in a YAML file under
 ``rules/parameters/``; the path is the dotted name (``crs/core/age.yaml`` is
 ``crs.core.age``). A file maps effective dates to values; the newest date not after the
 day asked for wins, and ``null`` means the quantity is not in force (repealed, or not yet
-introduced). Every file names its unit and, for every date, the instrument it comes from
-(shared/STYLE.md, habit 1).
+introduced). Every file names its unit and, for every date, the sources it comes from: a
+list of ``{title, url}`` mappings, each optionally ``secondary: true`` (a transcription or
+commentary rather than the instrument itself) and with an optional ``note``, the primary
+instrument first where one exists::
+
+    reference:
+      2017-06-06:
+        - title: Ministerial Instructions ... 2017-1
+          url: https://www.canada.ca/...
+        - title: Express Entry Improvements, Spring 2017
+          url: http://immigrationblog.ca.pwc.com/...
+          secondary: true
 
 The loader checks the whole tree once, at start-up: known keys only, a unit and a
-description, dates strictly increasing, a reference for every dated value and no reference
-without a value, and every file starting on the same first day (the launch of Express
-Entry), so no quantity has a gap at the start of the rules.
+description, dates strictly increasing, sources of the shape above for every dated value
+and no reference without a value, and every file starting on the same first day (the launch
+of Express Entry), so no quantity has a gap at the start of the rules.
+
+The tree's digest (the rules version a result carries) hashes every file that decides a
+result: the parameter files and the data files the rules read (:func:`rule_data_files`).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +50,9 @@ def load_yaml(text: str) -> object:
 
 
 _REQUIRED_KEYS = frozenset({"description", "unit", "reference", "values"})
+_SOURCE_KEYS = ("title", "url", "secondary", "note")
+_REQUIRED_SOURCE_KEYS = ("title", "url")
+_WEB_ADDRESS = re.compile(r"https?://\S+")
 
 
 class ParameterError(ValueError):
@@ -45,7 +62,10 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class Source:
     """One source of a dated value: a title, its address, and whether it is secondary (a
-    transcription or commentary rather than the instrument itself or IRCC's own page)."""
+    transcription or commentary rather than the instrument itself or IRCC's own page), with an
+    optional note (what the source says, or how it was checked). ``url`` is None only for a
+    source stated in words, which :func:`parse_sources` accepts for callers other than the
+    parameter tree."""
 
     title: str
     url: str | None
@@ -66,7 +86,8 @@ class DatedValue:
     def reference(self) -> str:
         """The sources as one line of text: each title, with its address in angle brackets."""
         return "; ".join(
-            source.title if source.url is None else f"{source.title} <{source.url}>" for source in self.sources
+            source.title if source.url is None else f"{source.title} <{source.url}>"
+            for source in self.sources
         )
 
 
@@ -100,6 +121,81 @@ class Parameter:
     @property
     def effective_dates(self) -> tuple[datetime.date, ...]:
         return tuple(entry.effective for entry in self.history)
+
+
+def _brief(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters so an error stays one readable line."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _is_web_address(url: object) -> bool:
+    """An http(s) address with something after the scheme and no whitespace."""
+    return isinstance(url, str) and _WEB_ADDRESS.fullmatch(url) is not None
+
+
+def _source(raw: object, where: str) -> Source:
+    """One ``{title, url[, secondary][, note]}`` mapping, checked; ``where`` names it in errors."""
+    if not isinstance(raw, dict):
+        raise ParameterError(
+            f"{where}: must be a mapping with keys title and url (optional: secondary, note), "
+            f"not {type(raw).__name__} {_brief(raw)}"
+        )
+    keys = {str(key) for key in raw}
+    unknown = sorted(keys - set(_SOURCE_KEYS))
+    if unknown:
+        raise ParameterError(f"{where}: unknown keys {unknown} (allowed: {', '.join(_SOURCE_KEYS)})")
+    missing = [key for key in _REQUIRED_SOURCE_KEYS if key not in keys]
+    if missing:
+        raise ParameterError(f"{where}: missing keys {missing} (title and url are required)")
+    title, url = raw["title"], raw["url"]
+    if not isinstance(title, str) or not title.strip():
+        raise ParameterError(f"{where}: 'title' must be a non-empty text, not {_brief(title)}")
+    if not _is_web_address(url):
+        raise ParameterError(
+            f"{where}: 'url' must be one web address starting with https:// or http://, not {_brief(url)}"
+        )
+    secondary = raw.get("secondary", False)
+    if not isinstance(secondary, bool):
+        raise ParameterError(f"{where}: 'secondary' must be true or false, not {_brief(secondary)}")
+    note = raw.get("note")
+    if note is not None and (not isinstance(note, str) or not note.strip()):
+        raise ParameterError(f"{where}: 'note' must be a non-empty text when given, not {_brief(note)}")
+    return Source(
+        title=title.strip(), url=url, secondary=secondary, note=None if note is None else note.strip()
+    )
+
+
+def parse_sources(raw: object, where: str, *, allow_text: bool = False) -> tuple[Source, ...]:
+    """The sources of one dated value, checked, in the order given.
+
+    ``raw`` is a non-empty list of ``{title, url}`` mappings, each optionally with
+    ``secondary: true`` and a ``note``; no primary source may follow a secondary one (the
+    instrument itself, or IRCC's own page, comes first where one exists). A malformed item
+    raises :class:`ParameterError` naming ``where`` (the file and date, say) and the item's
+    position (1-based).
+
+    With ``allow_text=True`` a plain non-empty text is also accepted, as one source with that
+    title and no address: for callers such as rule overlays, where a person states a
+    hypothetical change in words. The parameter tree never allows it.
+    """
+    if allow_text and isinstance(raw, str) and raw.strip():
+        return (Source(title=raw.strip(), url=None),)
+    if not isinstance(raw, list) or not raw:
+        expected = "a text or a non-empty list" if allow_text else "a non-empty list"
+        raise ParameterError(
+            f"{where}: must be {expected} of sources, each a mapping with title and url, not {_brief(raw)}"
+        )
+    sources: list[Source] = []
+    for position, item in enumerate(raw, start=1):
+        source = _source(item, f"{where}, source {position}")
+        if not source.secondary and sources and sources[-1].secondary:
+            raise ParameterError(
+                f"{where}, source {position} ({source.title!r}): a primary source may not follow a "
+                "secondary one; list the primary sources first"
+            )
+        sources.append(source)
+    return tuple(sources)
 
 
 def _as_date(raw: object, where: str) -> datetime.date:
@@ -139,11 +235,9 @@ def _parse_file(path: Path, name: str, directory: Path) -> Parameter:
     if not isinstance(values, dict) or not values:
         raise ParameterError(f"{where}: 'values' must map effective dates to values")
     reference_by_date: dict[datetime.date, tuple[Source, ...]] = {}
-    for raw_date, text in references.items():
+    for raw_date, raw_sources in references.items():
         day = _as_date(raw_date, f"{where} reference")
-        if not isinstance(text, str) or not text.strip():
-            raise ParameterError(f"{where}: reference for {day} must name its source")
-        reference_by_date[day] = (Source(title=text.strip(), url=None),)
+        reference_by_date[day] = parse_sources(raw_sources, f"{where}: reference for {day}")
     history: list[DatedValue] = []
     previous: datetime.date | None = None
     for raw_date, value in values.items():
@@ -209,19 +303,43 @@ class ParameterTree(Mapping[str, Parameter]):
         return start
 
 
-def load_tree(directory: Path = PARAMETERS_DIRECTORY) -> ParameterTree:
-    """Read and validate every ``*.yaml`` file below ``directory``."""
+def rule_data_files() -> tuple[Path, ...]:
+    """The data files outside the parameter tree that decide a result, exactly those the rules
+    read: the NOC 2021 catalogue (``rules/noc.py``: TEERs, skilled work, trade groups) and the
+    category occupation lists (``rules/eligibility/parameters.py``)."""
+    # Imported here: both modules import this one.
+    from openentry.rules.eligibility.parameters import CATEGORY_LISTS_PATH
+    from openentry.rules.noc import CATALOGUE_PATH
+
+    return (CATALOGUE_PATH, CATEGORY_LISTS_PATH)
+
+
+def _hash_file(update: Callable[[bytes], object], label: str, content: bytes) -> None:
+    """Feed one file to a hash: its label and its bytes, each closed by a NUL."""
+    update(label.encode())
+    update(b"\0")
+    update(content)
+    update(b"\0")
+
+
+def load_tree(
+    directory: Path = PARAMETERS_DIRECTORY, data_files: Sequence[Path] | None = None
+) -> ParameterTree:
+    """Read and validate every ``*.yaml`` file below ``directory``.
+
+    The digest hashes each parameter file (by its path below ``directory``) and each of
+    ``data_files`` (by file name; :func:`rule_data_files` when not given), so changing any
+    byte of any file that decides a result changes the rules version.
+    """
     hasher = hashlib.sha256()
     parameters: dict[str, Parameter] = {}
     for path in sorted(directory.rglob("*.yaml")):
         relative = path.relative_to(directory)
         name = ".".join(relative.with_suffix("").parts)
-        content = path.read_bytes()
-        hasher.update(str(relative.as_posix()).encode())
-        hasher.update(b"\0")
-        hasher.update(content)
-        hasher.update(b"\0")
+        _hash_file(hasher.update, relative.as_posix(), path.read_bytes())
         parameters[name] = _parse_file(path, name, directory)
     if not parameters:
         raise ParameterError(f"no parameter files under {directory}")
+    for path in rule_data_files() if data_files is None else data_files:
+        _hash_file(hasher.update, f"data/{path.name}", path.read_bytes())
     return ParameterTree(parameters, hasher.hexdigest())
