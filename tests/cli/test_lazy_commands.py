@@ -80,6 +80,8 @@ def _eager_app() -> typer.Typer:
     eager = typer.Typer(
         name=main.app.info.name,
         help=main.app.info.help,
+        cls=main.Group,
+        rich_markup_mode=main.app.rich_markup_mode,
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,
@@ -88,7 +90,7 @@ def _eager_app() -> typer.Typer:
     for name, lazy in main.LAZY_COMMANDS.items():
         target = getattr(importlib.import_module(lazy.module), lazy.attribute)
         if isinstance(target, typer.Typer):
-            eager.add_typer(target, name=name)
+            eager.add_typer(target, name=name, cls=main.Group)
         else:
             eager.command(name)(target)
     return eager

@@ -17,11 +17,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
-from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
+from openentry.cli.database import DatabaseOption, open_engine
+from openentry.cli.dates import day_help
+from openentry.cli.inputs import (
+    EXIT_INVALID_PROFILE,
+    UsageError,
+    input_file,
+    parse_day,
+    read_profiles,
+    write_json_lines,
+)
 from openentry.cli.progress import progress_bar
-from openentry.db import DatabaseError, open_database
 from openentry.history.catalogue import AnyRound, ImportReport, RoundCatalogue
 from openentry.history.feed import FeedError, read_feed, rounds_from_csv_rows
 from openentry.history.pool import candidates_above, pool_on
@@ -43,25 +50,16 @@ history_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="SQLAlchemy database URL (default: OPENENTRY_DATABASE_URL or ./openentry.sqlite)"
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table")]
 KINDS = ("general", "program", "category", "provincial", "unknown")
-
-
-def _engine(url: str | None) -> Engine:
-    try:
-        return open_database(url)
-    except DatabaseError as error:
-        raise UsageError(str(error)) from None
+ProfilesArgument = Annotated[
+    str | None,
+    typer.Argument(metavar="PATH", help="Profiles: .json, .jsonl, or - for standard input (the default)"),
+]
 
 
 def _catalogue(url: str | None) -> RoundCatalogue:
-    return load_catalogue(_engine(url))
+    return load_catalogue(open_engine(url))
 
 
 def _find(catalogue: RoundCatalogue, number: str) -> AnyRound:
@@ -128,8 +126,12 @@ def list_rounds(
     stream: Annotated[
         str | None, typer.Option("--stream", help="Ontario stream: on_hcp, on_fssw or on_skilled_trades")
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="first date YYYY-MM-DD")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="last date YYYY-MM-DD")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help=day_help("First day", default=None))
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help=day_help("Last day", default=None))
+    ] = None,
     as_json: JsonOption = False,
     db: DatabaseOption = None,
 ) -> None:
@@ -212,13 +214,36 @@ def show(
         console.print(bands)
 
 
+def _print_import_log(imports: list[dict[str, object]]) -> None:
+    """Past imports, oldest first, then the fields each one corrected."""
+    table = Table(title=f"Imports of published rounds ({len(imports)})")
+    for heading in ("#", "imported at (UTC)", "source", "added", "corrected", "unchanged"):
+        table.add_column(heading, justify="left" if heading in ("imported at (UTC)", "source") else "right")
+    changes = Table(title="Fields corrected")
+    for heading in ("import", "round", "field", "old", "new"):
+        changes.add_column(heading)
+    for record in imports:
+        table.add_row(
+            *(str(record[key]) for key in ("id", "imported_at", "source", "added", "changed", "unchanged"))
+        )
+        for change in record["changes"]:  # type: ignore[attr-defined]
+            changes.add_row(
+                str(record["id"]), *(str(change[key]) for key in ("round", "field", "old", "new"))
+            )
+    console = _console()
+    console.print(table)
+    if changes.row_count:
+        console.print(changes)
+
+
 @history_app.command("import")
 def import_feed(
     path: Annotated[
         str | None,
         typer.Argument(
+            metavar="PATH",
             help="IRCC feed file (ee_rounds_123_en.json), a CSV like ee_rounds.csv, "
-            "or Ontario draws like oinp_draws.csv"
+            "or Ontario draws like oinp_draws.csv",
         ),
     ] = None,
     log: Annotated[bool, typer.Option("--log", help="List past imports and their changes instead")] = False,
@@ -227,18 +252,23 @@ def import_feed(
 ) -> None:
     """Add and correct rounds (or Ontario draws) from a newer file; prints what changed (nothing when
     re-imported)."""
-    engine = _engine(db)
+    engine = open_engine(db)
     if log:
         load_catalogue(engine)
-        _print_json(import_history(engine))
+        imports = import_history(engine)
+        if as_json:
+            _print_json(imports)
+        else:
+            _print_import_log(imports)
         return
     if path is None:
         raise UsageError("history import: give the feed file to import (or --log)")
     draws: list[ProvincialDraw] = []
     rounds: list[PublishedRound] = []
+    input_file(path)
     try:
         if path.endswith(".csv"):
-            with open(path, encoding="utf-8", newline="") as handle:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
                 if is_draws_csv(reader.fieldnames or ()):
                     draws = draws_from_csv_rows(reader)
@@ -246,8 +276,6 @@ def import_feed(
                     rounds = rounds_from_csv_rows(reader)
         else:
             rounds = read_feed(path)
-    except FileNotFoundError:
-        raise UsageError(f"cannot read {path}: no such file") from None
     except (FeedError, OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot import {path}: {error}") from None
     load_catalogue(engine)
@@ -271,9 +299,7 @@ def import_feed(
 
 @history_app.command("check")
 def check(
-    path: Annotated[
-        str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")
-    ] = None,
+    path: ProfilesArgument = None,
     round_number: Annotated[
         str | None, typer.Option("--round", help="Published round number, or an Ontario draw id")
     ] = None,
@@ -315,12 +341,14 @@ def stats(
         int | None,
         typer.Option("--above", help="Instead: how many in the published pool scored above this CRS"),
     ] = None,
-    on: Annotated[str | None, typer.Option("--on", help="With --above: the date (default: today)")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help=day_help("With --above: the day"))
+    ] = None,
     as_json: JsonOption = False,
     db: DatabaseOption = None,
 ) -> None:
-    """Rounds, invitations and cut-off range per year or month and kind; or, with ``--above``,
-    the number of candidates above a score in the pool IRCC published on or before a date."""
+    """Rounds, invitations and cut-off range per year or month and kind; or, with --above, the
+    number of candidates above a score in the pool IRCC published on or before a date."""
     catalogue = _catalogue(db)
     if above is not None:
         day = parse_day(on)
@@ -374,7 +402,9 @@ def plot(
     ] = None,
     out: Annotated[str, typer.Option("--out", help="Folder for the files")] = ".",
     formats: Annotated[str, typer.Option("--format", help="png, svg or png,svg")] = "png,svg",
-    since: Annotated[str | None, typer.Option("--since", help="first date YYYY-MM-DD")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help=day_help("First day", default=None))
+    ] = None,
     db: DatabaseOption = None,
 ) -> None:
     """Charts of the published history as PNG and SVG files."""

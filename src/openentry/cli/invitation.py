@@ -7,16 +7,17 @@ from typing import Annotated
 
 import typer
 
-from openentry.cli.database import DatabaseOption, open_engine, parse_moment
+from openentry.cli.database import DatabaseOption, open_engine
+from openentry.cli.dates import moment_help, parse_moment
 from openentry.cli.inputs import UsageError
 from openentry.services.invitations import LedgerError, record_outcome
 
 invitation_app = typer.Typer(help="The invitations ledger: declined, applied, expired.")
 
-CandidateArgument = Annotated[str, typer.Argument(help="Candidate id")]
-AtOption = Annotated[str, typer.Option("--at", help="When it happened (date-time)")]
+CandidateArgument = Annotated[str, typer.Argument(metavar="CANDIDATE", help="Candidate id")]
+AtOption = Annotated[str, typer.Option("--at", metavar="MOMENT", help=moment_help("When it happened"))]
 RoundOption = Annotated[
-    int | None, typer.Option("--round", help="The round's invitation (default: the latest)")
+    int | None, typer.Option("--round", metavar="N", help="The round's invitation (default: the latest)")
 ]
 
 

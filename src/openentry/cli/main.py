@@ -125,7 +125,25 @@ class _Placeholder(TyperCommand):
     """Stands for a command not imported yet, in listings only (its name and one-line help)."""
 
 
-class LazyGroup(TyperGroup):
+class Group(TyperGroup):
+    """A Typer group listing each command with the whole first paragraph of its help.
+
+    The help is Typer's plain formatting (``rich_markup_mode=None``: no Rich panels, so no
+    ``<bool>`` type column for flags, and help texts shown as written), whose listing would cut
+    each command's help at the terminal's width with "..."; here it is wrapped instead."""
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=sys.maxsize)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class LazyGroup(Group):
     """A Typer group whose commands in ``LAZY_COMMANDS`` are imported when first resolved.
 
     Listing them (``--help``, completing a command's name) shows placeholders carrying each
@@ -173,7 +191,7 @@ def _build(name: str, lazy: LazyCommand) -> Command:
         pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
     )
     if isinstance(target, typer.Typer):
-        holder.add_typer(target, name=name)
+        holder.add_typer(target, name=name, cls=Group)
     else:
         holder.command(name)(target)
     return typer.main.get_group(holder).commands[name]
@@ -183,6 +201,7 @@ app = typer.Typer(
     name="openentry",
     help="An open, auditable engine for Canada's Express Entry: CRS on any date, pools, rounds, history.",
     cls=LazyGroup,
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
-import pyarrow as pa
-import pyarrow.parquet as parquet
 import typer
 
-from openentry.cli.database import DatabaseOption, open_engine, parse_moment
-from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, write_json_lines
+from openentry.cli.database import DatabaseOption, open_engine
+from openentry.cli.dates import moment_help, now_utc, parse_moment
+from openentry.cli.inputs import (
+    EXIT_INVALID_PROFILE,
+    UsageError,
+    input_file,
+    is_standard_input,
+    read_text,
+    write_json_lines,
+)
 from openentry.domain.rounds import Province
+from openentry.profiles.pool_file import parse_pool_text
 from openentry.services.invitations import LedgerError, candidate_history
 from openentry.services.nominations import record_nomination
 from openentry.services.pool import (
     PastChangeError,
     PoolLoadError,
-    load_pool_file,
+    load_pool_profiles,
     load_pool_table,
     pool_summary,
-    utc_now,
 )
 
 pool_app = typer.Typer(
@@ -31,10 +36,21 @@ pool_app = typer.Typer(
 
 @pool_app.command("load")
 def load(
-    path: Annotated[str, typer.Argument(help="Profiles with submitted_at: .json, .jsonl or .parquet")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH",
+            help="Profiles with submitted_at: .json, .jsonl, .parquet, or - for standard input "
+            "(JSON or JSON Lines)",
+        ),
+    ],
     at: Annotated[
         str | None,
-        typer.Option("--at", help="When the additions and updates take effect (default: now)"),
+        typer.Option(
+            "--at",
+            metavar="MOMENT",
+            help=moment_help("When the additions and updates take effect", default="default: now"),
+        ),
     ] = None,
     db: DatabaseOption = None,
 ) -> None:
@@ -42,44 +58,51 @@ def load(
 
     A round at a moment before --at sees the profiles as they stood before this load."""
     moment = parse_moment(at) if at else None
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"cannot read {path}: no such file")
-    engine = open_engine(db)
+    parquet_file = None if is_standard_input(path) or not path.endswith(".parquet") else input_file(path)
+    text, name = ("", path) if parquet_file is not None else read_text(path)
     try:
-        if file.suffix == ".parquet":
+        if parquet_file is not None:
+            import pyarrow as pa
+            import pyarrow.parquet as parquet
+
             try:
-                table: pa.Table = parquet.read_table(file)
+                table = parquet.read_table(parquet_file)
             except (pa.ArrowInvalid, OSError) as error:
                 raise UsageError(f"cannot read {path}: not a Parquet file ({error})") from None
-            result = load_pool_table(engine, table, str(file), at=moment)
+            result = load_pool_table(open_engine(db), table, name, at=moment)
         else:
-            result = load_pool_file(engine, file, at=moment)
+            profiles, raws, places = parse_pool_text(text, name, json_lines=path.endswith(".jsonl"))
+            result = load_pool_profiles(open_engine(db), profiles, raws, places, name, at=moment)
     except PastChangeError as error:
         raise UsageError(str(error)) from None
     except PoolLoadError as error:
         for where, field, message in error.problems:
-            typer.echo(f"openentry pool load: {path} {where}: {field}: {message}", err=True)
-        typer.echo(f"openentry pool load: {path}: {len(error.problems)} invalid, nothing loaded", err=True)
+            typer.echo(f"openentry pool load: {name} {where}: {field}: {message}", err=True)
+        typer.echo(f"openentry pool load: {name}: {len(error.problems)} invalid, nothing loaded", err=True)
         raise typer.Exit(EXIT_INVALID_PROFILE) from None
     typer.echo(json.dumps(result.summary()))
 
 
 @pool_app.command("summary")
 def summary(
-    at: Annotated[str | None, typer.Option("--at", help="Date-time (default: now)")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="MOMENT", help=moment_help("The moment", default="default: now")),
+    ] = None,
     db: DatabaseOption = None,
 ) -> None:
     """The pool at a moment: IRCC's score bands of the profiles in it, and why others are out."""
-    moment = parse_moment(at) if at else utc_now()
+    moment = parse_moment(at) if at else now_utc()
     typer.echo(json.dumps(pool_summary(open_engine(db), moment)))
 
 
 @pool_app.command("nominate")
 def nominate(
-    candidate: Annotated[str, typer.Argument(help="Candidate id")],
-    province: Annotated[str, typer.Option("--province", help=f"Nominating province: {', '.join(Province)}")],
-    at: Annotated[str, typer.Option("--at", help="Date-time of the nomination")],
+    candidate: Annotated[str, typer.Argument(metavar="CANDIDATE", help="Candidate id")],
+    province: Annotated[
+        str, typer.Option("--province", metavar="CODE", help=f"Nominating province: {', '.join(Province)}")
+    ],
+    at: Annotated[str, typer.Option("--at", metavar="MOMENT", help=moment_help("The nomination's moment"))],
     db: DatabaseOption = None,
 ) -> None:
     """Record a provincial nomination: the profile then carries provincial_nomination (+600)."""
@@ -92,7 +115,7 @@ def nominate(
 
 @pool_app.command("history")
 def history(
-    candidate: Annotated[str, typer.Argument(help="Candidate id")],
+    candidate: Annotated[str, typer.Argument(metavar="CANDIDATE", help="Candidate id")],
     db: DatabaseOption = None,
 ) -> None:
     """Everything recorded about a candidate, oldest first (JSON Lines)."""

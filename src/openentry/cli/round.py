@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from openentry.cli.database import DatabaseOption, open_engine, parse_moment
+from openentry.cli.database import DatabaseOption, open_engine
+from openentry.cli.dates import DAY_FORMAT, moment_help, parse_date, parse_moment
 from openentry.cli.inputs import UsageError, write_json_lines
 from openentry.domain import RoundSpec, RoundSpecError
 from openentry.domain.rounds import Program, Province, RoundKind
@@ -19,41 +20,61 @@ round_app = typer.Typer(help="Rounds of invitations: run one, list its invitatio
 
 
 def _date(value: str | None, option: str) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
+    return None if value is None else parse_date(value, option)
 
 
 @round_app.command("run")
 def run(
-    at: Annotated[str, typer.Option("--at", help="Date-time of the round, e.g. 2024-11-20T14:00:00Z")],
-    size: Annotated[int | None, typer.Option("--size", help="Number of invitations")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help=f"One of {', '.join(RoundKind)}")] = None,
-    program: Annotated[str | None, typer.Option("--program", help=f"One of {', '.join(Program)}")] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", help="Category key (e.g. healthcare, french)")
+    at: Annotated[str, typer.Option("--at", metavar="MOMENT", help=moment_help("The round's moment"))],
+    size: Annotated[int | None, typer.Option("--size", metavar="N", help="Number of invitations")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", metavar="KIND", help=f"One of {', '.join(RoundKind)}")
     ] = None,
-    crs_min: Annotated[int | None, typer.Option("--crs-min", help="Lowest CRS invited")] = None,
-    crs_max: Annotated[int | None, typer.Option("--crs-max", help="Highest CRS invited")] = None,
-    noc: Annotated[str | None, typer.Option("--noc", help="Primary NOC codes, comma-separated")] = None,
+    program: Annotated[
+        str | None, typer.Option("--program", metavar="PROGRAM", help=f"One of {', '.join(Program)}")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", metavar="KEY", help="Category key (e.g. healthcare, french)")
+    ] = None,
+    crs_min: Annotated[
+        int | None, typer.Option("--crs-min", metavar="CRS", help="Lowest CRS invited")
+    ] = None,
+    crs_max: Annotated[
+        int | None, typer.Option("--crs-max", metavar="CRS", help="Highest CRS invited")
+    ] = None,
+    noc: Annotated[
+        str | None, typer.Option("--noc", metavar="CODES", help="Primary NOC codes, comma-separated")
+    ] = None,
     created_from: Annotated[
-        str | None, typer.Option("--created-from", help="Profiles submitted from YYYY-MM-DD")
+        str | None,
+        typer.Option(
+            "--created-from",
+            metavar="DATE",
+            help=f"Profiles submitted on or after this day ({DAY_FORMAT}, by submitted_at in UTC)",
+        ),
     ] = None,
     created_to: Annotated[
-        str | None, typer.Option("--created-to", help="Profiles submitted up to YYYY-MM-DD")
+        str | None,
+        typer.Option(
+            "--created-to",
+            metavar="DATE",
+            help=f"Profiles submitted on or before this day ({DAY_FORMAT}, by submitted_at in UTC)",
+        ),
     ] = None,
     province: Annotated[
-        str | None, typer.Option("--province", help=f"Province of a provincial round: {', '.join(Province)}")
+        str | None,
+        typer.Option(
+            "--province", metavar="CODE", help=f"Province of a provincial round: {', '.join(Province)}"
+        ),
     ] = None,
     everyone: Annotated[
         bool, typer.Option("--all", help="Invite everyone who qualifies (no --size, no score range)")
     ] = False,
     key: Annotated[
         str | None,
-        typer.Option("--key", help="Idempotency key: a repeat with a recorded key returns that round"),
+        typer.Option(
+            "--key", metavar="KEY", help="Idempotency key: a repeat with a recorded key returns that round"
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Select and print, record nothing")] = False,
     db: DatabaseOption = None,

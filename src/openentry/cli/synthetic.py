@@ -9,19 +9,23 @@ from typing import Annotated
 import pyarrow.parquet as parquet
 import typer
 
-from openentry.cli.inputs import UsageError, parse_day
+from openentry.cli.dates import day_help
+from openentry.cli.inputs import UsageError, check_writable, parse_day
 from openentry.cli.progress import progress_bar
 from openentry.forecast.synthetic import NoPublishedDistributionError, generate_pool, latest_distribution
 from openentry.profiles.columnar import profiles_from_table
 
 
 def synth(
-    size: Annotated[int, typer.Option("--size", help="How many profiles")],
-    out: Annotated[str, typer.Option("--out", help="Output file: .jsonl or .parquet")],
+    size: Annotated[int, typer.Option("--size", metavar="N", help="How many profiles")],
+    out: Annotated[str, typer.Option("--out", metavar="PATH", help="Output file: .jsonl or .parquet")],
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same size and seed give the same profiles")
+        int,
+        typer.Option(
+            "--seed", metavar="S", help="Random seed: the same size and seed give the same profiles"
+        ),
     ] = 0,
-    on: Annotated[str | None, typer.Option("--on", help="Pool date YYYY-MM-DD (default: today)")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help=day_help("The pool's day"))] = None,
 ) -> None:
     """Write a synthetic pool whose CRS distribution follows the latest published pool distribution."""
     day = parse_day(on)
@@ -35,11 +39,11 @@ def synth(
         latest_distribution(day)
     except NoPublishedDistributionError as error:
         raise UsageError(f"--on: {error}; give --on {error.first_date.isoformat()} or later") from None
+    check_writable(out, example="pool" + Path(out).suffix)
     with progress_bar("generating", size) as advance:
         pool = generate_pool(size, seed, day, advance=advance)
     path = Path(out)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         if out.endswith(".parquet"):
             parquet.write_table(pool, path)
         else:

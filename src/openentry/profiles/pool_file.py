@@ -31,19 +31,29 @@ class PoolLoadError(ValueError):
 def read_pool_file(path: Path) -> tuple[list[Profile], list[dict[str, object]], list[str]]:
     """Validated profiles of a JSON (object or array) or JSON Lines file; raises PoolLoadError.
 
-    Errors name the line (JSON Lines) or the item (JSON array) at fault.
+    Errors name the line (JSON Lines) or the item (JSON array) at fault. A UTF-8 byte-order mark
+    at the start of the file is skipped.
     """
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise PoolLoadError(source, [("file", "file", f"cannot read: {error}")]) from None
+    return parse_pool_text(text, source, json_lines=path.name.endswith(".jsonl"))
+
+
+def parse_pool_text(
+    text: str, source: str, json_lines: bool = False
+) -> tuple[list[Profile], list[dict[str, object]], list[str]]:
+    """Validated profiles of a pool file's text (read from ``source``): a JSON object or array,
+    or JSON Lines (always when ``json_lines``); raises PoolLoadError."""
+    text = text.removeprefix("\ufeff")
     entries: list[tuple[str, object]] = []
     problems: list[tuple[str, str, str]] = []
     stripped = text.strip()
     document: object = None
     is_document = False
-    if stripped.startswith(("[", "{")) and not path.name.endswith(".jsonl"):
+    if stripped.startswith(("[", "{")) and not json_lines:
         try:
             document = json.loads(stripped)
             is_document = True
