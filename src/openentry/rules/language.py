@@ -9,11 +9,16 @@ result's test date (TEF Canada changed scale on 2023-12-11), or the TEF scale th
 2023-12-11 entered as the form takes it says ``"old"``); the test must also be accepted on
 the scoring day (PTE Core from 2024-01-30). Results 2 years old or more are flagged: the profile
 would no longer be in the pool (MI 2017-1 s. 3(4)); the level is still converted and reported.
+
+The inverse, :func:`lowest_scores`, reads the same tables the same way: for a level, the lowest
+score on a result's own test (and table) that converts to it or higher, the score a candidate
+needs to reach the level (``openentry whatif`` edits raw results with it).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +26,7 @@ from numpy.typing import NDArray
 
 from openentry.rules import codes
 from openentry.rules.periods import years_before
-from openentry.rules.snapshot import AbilityScale, LanguageRules
+from openentry.rules.snapshot import AbilityScale, LanguageRules, LanguageTable
 
 Levels = NDArray[np.int8]
 Flags = NDArray[np.bool_]
@@ -135,17 +140,20 @@ def _whole_years(start: Days, end: datetime.date) -> NDArray[np.int64]:
     return result
 
 
-def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetime.date) -> ConvertedLanguage:
-    """Convert every result to levels with the table of its test date (grouped by test and era)."""
-    size = results.tests.shape[0]
-    levels: Levels = abilities_array(size, np.int8)  # type: ignore[assignment]
-    invalid: Flags = abilities_array(size, np.bool_)  # type: ignore[assignment]
-    not_accepted = np.zeros(size, dtype=np.bool_)
+def _tables_by_rows(
+    rules: LanguageRules,
+    results: LanguageResults,
+    scoring_day: datetime.date,
+    not_accepted: Flags,
+    scale_not_yet: Flags,
+) -> Iterator[tuple[NDArray[np.intp], LanguageTable]]:
+    """The rows of each (test, table era) group with the table that converts them: the table in
+    force on each result's test date (or the TEF scale it names), grouped by test and era. Rows
+    whose test is not accepted are flagged in ``not_accepted``, a TEF scale named before it
+    existed in ``scale_not_yet``; neither gets a table."""
     day = np.datetime64(scoring_day, "D")
     dated = ~np.isnat(results.test_dates)
     result_days = np.where(dated, results.test_dates, day)
-    after = dated & (results.test_dates > day)
-    scale_not_yet = np.zeros(size, dtype=np.bool_)
     for test_code, test in enumerate(codes.LANGUAGE_TESTS[1:], start=1):
         rows = np.flatnonzero(results.tests == test_code)
         if rows.size == 0:
@@ -165,12 +173,26 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
             if table is None:
                 not_accepted[era_rows] = True
                 continue
-            for ability_code, scale in enumerate(table.abilities):
-                # One ability is a 1-D column (contiguous when column-major): gather and scatter in 1-D.
-                ability_scores = np.take(results.scores[:, ability_code], era_rows)
-                ability_levels, ability_invalid = convert_ability(scale, ability_scores)
-                levels[:, ability_code][era_rows] = ability_levels
-                invalid[:, ability_code][era_rows] = ability_invalid
+            yield era_rows, table
+
+
+def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetime.date) -> ConvertedLanguage:
+    """Convert every result to levels with the table of its test date (grouped by test and era)."""
+    size = results.tests.shape[0]
+    levels: Levels = abilities_array(size, np.int8)  # type: ignore[assignment]
+    invalid: Flags = abilities_array(size, np.bool_)  # type: ignore[assignment]
+    not_accepted = np.zeros(size, dtype=np.bool_)
+    day = np.datetime64(scoring_day, "D")
+    dated = ~np.isnat(results.test_dates)
+    after = dated & (results.test_dates > day)
+    scale_not_yet = np.zeros(size, dtype=np.bool_)
+    for era_rows, table in _tables_by_rows(rules, results, scoring_day, not_accepted, scale_not_yet):
+        for ability_code, scale in enumerate(table.abilities):
+            # One ability is a 1-D column (contiguous when column-major): gather and scatter in 1-D.
+            ability_scores = np.take(results.scores[:, ability_code], era_rows)
+            ability_levels, ability_invalid = convert_ability(scale, ability_scores)
+            levels[:, ability_code][era_rows] = ability_levels
+            invalid[:, ability_code][era_rows] = ability_invalid
     has_result = results.tests != 0
     expired = has_result & expired_on(results.test_dates, scoring_day, rules.result_validity_years)
     problem = invalid.any(axis=1) | not_accepted
@@ -186,6 +208,42 @@ def convert(rules: LanguageRules, results: LanguageResults, scoring_day: datetim
         expired=expired & ~after,
         scale_not_yet=scale_not_yet & ~after,
     )
+
+
+def lowest_score_reaching(scale: AbilityScale, levels: NDArray[np.integer]) -> NDArray[np.float64]:
+    """The inverse of :func:`convert_ability`: for each level, the lowest score on the scale that
+    converts to that level or higher (NaN where no score of the test reaches it).
+
+    The scores of the scale (:attr:`AbilityScale.grid`) and their levels come from the same
+    step table as the forward conversion; levels never fall as the score rises, so the lowest
+    score reaching a level is the first grid point whose level is not below it.
+    """
+    positions = np.searchsorted(scale.grid_levels, np.asarray(levels), side="left")
+    reachable = positions < scale.grid.shape[0]
+    scores: NDArray[np.float64] = np.where(
+        reachable, scale.grid[np.minimum(positions, scale.grid.shape[0] - 1)], np.nan
+    )
+    return scores
+
+
+def lowest_scores(
+    rules: LanguageRules, results: LanguageResults, levels: NDArray[np.integer], scoring_day: datetime.date
+) -> NDArray[np.float64]:
+    """For each result and ability, the lowest raw score on that result's own test (and table: the
+    one :func:`convert` reads it with) that reaches the level in ``levels`` (shape (n, 4), or
+    (n, 4, k) for k levels at once): the score a candidate needs for the level. NaN where the
+    test has no such score, where there is no result, or where the result cannot be converted on
+    ``scoring_day`` (a test not accepted, a TEF scale named before it existed)."""
+    size = results.tests.shape[0]
+    levels = np.asarray(levels)
+    scores = np.full(levels.shape, np.nan, dtype=np.float64)
+    not_accepted = np.zeros(size, dtype=np.bool_)
+    scale_not_yet = np.zeros(size, dtype=np.bool_)
+    for era_rows, table in _tables_by_rows(rules, results, scoring_day, not_accepted, scale_not_yet):
+        for ability_code, scale in enumerate(table.abilities):
+            scores[era_rows, ability_code] = lowest_score_reaching(scale, levels[era_rows, ability_code])
+    scores[scale_not_yet] = np.nan
+    return scores
 
 
 def _named_scale_eras(
