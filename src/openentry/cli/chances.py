@@ -1,12 +1,50 @@
-"""``openentry chances`` (placeholder: being built)."""
+"""``openentry chances``: each profile's probability of an invitation (shared/spec/interfaces.md §8).
+
+Input and errors as ``openentry score``: a profile that fails validation gets its error on its
+line and exit status 1; bad usage is one line and exit status 2. Rounds are read from the history
+database (``--db URL``), as ``openentry forecast`` does.
+"""
 
 from __future__ import annotations
 
-from openentry.cli.errors import UsageError
+from typing import Annotated
+
+import typer
+
+from openentry.cli.forecast import DatabaseOption, published_rounds
+from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
+from openentry.forecast.chances import chances as profile_chances
+from openentry.forecast.chances import parse_months
+from openentry.forecast.service import ForecastInputError
 
 
-def chances() -> None:
+def chances(
+    path: Annotated[
+        str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Day of the score and of the forecast YYYY-MM-DD (default: today)"),
+    ] = None,
+    months: Annotated[
+        str | None, typer.Option("--months", help="Horizons in months, comma-separated (default: 1,3,6,12)")
+    ] = None,
+    db: DatabaseOption = None,
+) -> None:
     """
     Each profile's probability of an invitation within 1, 3, 6 and 12 months; one JSON line per profile.
     """
-    raise UsageError("chances: not available yet")
+    day = parse_day(as_of, "--as-of")
+    try:
+        horizons = parse_months(months)
+    except ForecastInputError as error:
+        raise UsageError(str(error)) from None
+    given = read_profiles(path)
+    rounds = published_rounds(db)
+    try:
+        results = profile_chances(given.profiles, rounds, day, horizons, require_id=given.is_batch)
+    except ForecastInputError as error:
+        raise UsageError(str(error)) from None
+    write_json_lines(results)
+    if any("error" in result for result in results):
+        raise typer.Exit(EXIT_INVALID_PROFILE)

@@ -1,7 +1,206 @@
-"""``openentry forecast`` (placeholder: being built)."""
+"""``openentry forecast``: the next rounds, their backtest, plots (shared/spec/interfaces.md §8).
+
+Rounds are read from the history database (``--db URL`` / ``OPENENTRY_DATABASE_URL``, loaded from
+the bundled rounds on first use), so a newer feed brought in by ``openentry history import`` is
+taken into account. Each command parses, calls one use case of forecast/service.py and renders:
+JSON with ``--json``, a table otherwise.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-forecast_app = typer.Typer(help="Forecasts from IRCC's published rounds: the next rounds, their backtest, plots.", no_args_is_help=True)
+from openentry.cli.inputs import UsageError, parse_day
+from openentry.forecast.service import ForecastInputError, forecast_next, run_backtest
+from openentry.history.rounds import PublishedRound
+
+forecast_app = typer.Typer(
+    help="Forecasts from IRCC's published rounds: the next rounds, their backtest, plots.",
+    no_args_is_help=True,
+)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="SQLAlchemy database URL (default: OPENENTRY_DATABASE_URL or ./openentry.sqlite)"
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table")]
+KindOption = Annotated[
+    str | None,
+    typer.Option("--kind", help="One kind: general, cec, fsw, fst, pnp or a category key (french …)"),
+]
+
+
+def published_rounds(url: str | None) -> list[PublishedRound]:
+    """The published rounds in the history database (the bundled ones on first use)."""
+    from openentry.db import DatabaseError, open_database
+    from openentry.history.store import load_catalogue
+
+    try:
+        engine = open_database(url)
+    except DatabaseError as error:
+        raise UsageError(str(error)) from None
+    return load_catalogue(engine).rounds
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+@forecast_app.command("next")
+def next_rounds(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Forecast from the rounds before this day YYYY-MM-DD (default: today)"),
+    ] = None,
+    kind: KindOption = None,
+    as_json: JsonOption = False,
+    db: DatabaseOption = None,
+) -> None:
+    """The next round of each kind held in the 12 months before --as-of: its date, size and cut-off,
+    with an 80 % interval."""
+    day = parse_day(as_of, "--as-of")
+    rounds = published_rounds(db)
+    try:
+        result = forecast_next(rounds, day, kind)
+    except ForecastInputError as error:
+        raise UsageError(str(error)) from None
+    if as_json:
+        _print_json(result)
+        return
+    forecasts = result["rounds"]
+    assert isinstance(forecasts, list)
+    _table(
+        f"Next rounds after {result['as_of']} (rounds published to {result['data_through']})",
+        ["kind", "date", "size", "cut-off", "80 % interval", "from"],
+        [
+            [
+                str(item["key"]),
+                str(item["date"]),
+                f"{item['size']:,}",
+                str(item["cutoff"]),
+                f"{item['cutoff_low']}-{item['cutoff_high']}",
+                str(item["method"]).replace("_", " "),
+            ]
+            for item in forecasts
+        ],
+    )
+
+
+@forecast_app.command("backtest")
+def backtest_rounds(
+    start: Annotated[
+        str | None, typer.Option("--from", help="First round day YYYY-MM-DD (default: 2023-01-01)")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last round day YYYY-MM-DD (default: the last round)")
+    ] = None,
+    given_size: Annotated[
+        bool, typer.Option("--given-size", help="Give the model each round's published day and size")
+    ] = False,
+    kind: KindOption = None,
+    as_json: JsonOption = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Forecast every published round from the days before it and compare with the last cut-off of the
+    same kind: mean absolute error by kind, and the Brier score of the chances."""
+    first = parse_day(start, "--from") if start else None
+    last = parse_day(end, "--to") if end else None
+    rounds = published_rounds(db)
+    try:
+        result = run_backtest(rounds, first, last, given_size=given_size, kind=kind)
+    except ForecastInputError as error:
+        raise UsageError(str(error)) from None
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    counts = result.counts()
+    baseline = result.baseline_mae
+    size_note = "size and day given" if given_size else "size and day forecast"
+    _table(
+        f"Backtest {result.start.isoformat()} to {result.end.isoformat()} ({size_note}): mean absolute error",
+        ["kind", "rounds", "model", "last cut-off"],
+        [
+            [key, str(counts[key]), f"{value:.1f}", f"{baseline[key]:.1f}"]
+            for key, value in result.mae.items()
+        ],
+    )
+    if result.calibration is not None:
+        calibration = result.calibration
+        _table(
+            "Chances of an invitation within 30 / 90 days: Brier score (lower is better)",
+            ["horizon", "events", "simulation", "past year's frequency"],
+            [
+                [
+                    f"{horizon} days",
+                    f"{calibration.events[horizon]:,}",
+                    f"{value:.4f}",
+                    f"{calibration.baseline_brier[horizon]:.4f}",
+                ]
+                for horizon, value in calibration.brier.items()
+            ],
+        )
+
+
+@forecast_app.command("plot")
+def plot(
+    which: Annotated[list[str] | None, typer.Argument(help="fan, errors (default: both)")] = None,
+    out: Annotated[str, typer.Option("--out", help="Folder for the files")] = ".",
+    formats: Annotated[str, typer.Option("--format", help="png, svg or png,svg")] = "png",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The fan's forecast day YYYY-MM-DD (default: today)")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Backtest from YYYY-MM-DD (default: 2023-01-01)")
+    ] = None,
+    db: DatabaseOption = None,
+) -> None:
+    """Charts: published cut-offs with the forecast fan of each kind; backtest errors over time next to
+    the baseline's."""
+    try:
+        from openentry.forecast.plots import PLOTS, write_plots
+    except ImportError as error:  # matplotlib is the [plot] extra
+        if (error.name or "").partition(".")[0] != "matplotlib":
+            raise
+        raise UsageError(
+            "forecast plot needs matplotlib, not installed: pip install 'openentry[plot]'"
+        ) from None
+    chosen = which or list(PLOTS)
+    unknown = [name for name in chosen if name not in PLOTS]
+    if unknown:
+        raise UsageError(f"unknown plot {', '.join(unknown)}; choose from {', '.join(PLOTS)}")
+    extensions = [item.strip().lower() for item in formats.split(",") if item.strip()]
+    if not extensions or any(extension not in ("png", "svg") for extension in extensions):
+        raise UsageError("--format: give png, svg or png,svg")
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out: {out} is a file; give a folder for the charts (created if missing)")
+    day = parse_day(as_of, "--as-of")
+    first = parse_day(start, "--from") if start else None
+    rounds = published_rounds(db)
+    try:
+        written = write_plots(rounds, chosen, folder, extensions, as_of=day, start=first)
+    except ForecastInputError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"--out: cannot write the charts in {out}: {error.strerror}") from None
+    for path in written:
+        typer.echo(str(path))

@@ -35,6 +35,7 @@ import datetime
 import math
 import zlib
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,7 +56,8 @@ SEED = 20261212
 INFLOW_SPREAD = 0.2
 LONGER_GAPS = 3
 PERSISTENCE_WEIGHT = 0.5
-INTERVAL = (10.0, 90.0)  # percentiles of the 80 % interval
+INTERVAL = (10.0, 90.0)
+FloatArray = NDArray[np.float32] | NDArray[np.float64]  # percentiles of the 80 % interval
 NO_ROUND = HIGHEST_SCORE + 1  # the cut-off of a simulated round that did not happen
 
 
@@ -97,7 +99,7 @@ def outlook(view: PoolView, key: RoundKey) -> KindOutlook:
         year_gaps = gaps[-(len(recent) - 1) :]
     else:
         wait = RECENT_DAYS / len(recent)
-        year_gaps = np.array([wait])
+        year_gaps = np.array([float(round(wait))])
     sizes = [record.size for record in rounds[-SIZE_ROUNDS:] if record.size is not None]
     return KindOutlook(
         key=key,
@@ -118,25 +120,36 @@ def expected_day(view: PoolView, kind: KindOutlook) -> datetime.date:
     return max(due, view.day)
 
 
-def _advance(
-    view: PoolView,
-    key: RoundKey,
-    unit: NDArray[np.float64],
-    days: NDArray[np.float64],
-    scale: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Unit stocks (one row per future) moved on by ``days``: expiry and the other kinds' drain
-    as hazards, the gross inflow (times ``scale``) as entries."""
-    hazard = 1.0 / view.expiry_days + view.drain(key)
-    kept = np.exp(-np.outer(days, hazard))
-    entered = (view.inflow / hazard)[None, :] * (1.0 - kept) * scale[:, None]
-    moved: NDArray[np.float64] = np.maximum(unit * kept + entered, 0.0)
-    return moved
+class _Flows:
+    """How a kind's unit stock moves on over whole days: the share of each score still there after
+    ``d`` days (expiry and the other kinds' drain as hazards) and the entries that arrived and
+    stayed meanwhile, tabulated by ``d`` so that futures waiting different days read a row each
+    (single precision: a simulation's stocks need no more, and it halves the memory they sweep)."""
+
+    def __init__(self, view: PoolView, key: RoundKey) -> None:
+        self.hazard = 1.0 / view.expiry_days + view.drain(key)
+        self.inflow = view.inflow
+        self._kept = np.ones((1, len(SCORES)), dtype=np.float32)
+        self._entered = np.zeros((1, len(SCORES)), dtype=np.float32)
+
+    def _tabulate(self, longest: int) -> None:
+        if longest >= self._kept.shape[0]:
+            kept = np.exp(-np.outer(np.arange(longest + 1), self.hazard))
+            self._kept = kept.astype(np.float32)
+            self._entered = ((self.inflow / self.hazard)[None, :] * (1.0 - kept)).astype(np.float32)
+
+    def advance(self, unit: FloatArray, days: NDArray[np.int64], scale: FloatArray) -> FloatArray:
+        """Unit stocks (one row per future) moved on by ``days`` whole days, the inflow times ``scale``."""
+        self._tabulate(int(days.max(initial=0)))
+        moved = unit * self._kept[days]
+        moved += self._entered[days] * scale[:, None]
+        np.maximum(moved, 0.0, out=moved)
+        return moved
 
 
-def _row_cutoffs(qualified: NDArray[np.float64], sizes: NDArray[np.float64]) -> NDArray[np.int64]:
+def _row_cutoffs(qualified: FloatArray, sizes: NDArray[np.float64]) -> NDArray[np.int64]:
     """:func:`cutoff_for` for each row of ``qualified`` with its own size."""
-    at_or_above = np.cumsum(qualified[:, ::-1], axis=1)[:, ::-1]
+    at_or_above = cast(FloatArray, np.cumsum(qualified[:, ::-1], axis=1))[:, ::-1]
     reaching = (at_or_above >= sizes[:, None]).sum(axis=1)
     cutoffs: NDArray[np.int64] = np.maximum(reaching - 1, 0).astype(np.int64)
     return cutoffs
@@ -158,9 +171,10 @@ def cutoff_on(view: PoolView, kind: KindOutlook, day: datetime.date, size: int) 
         assert kind.last.cutoff is not None
         return kind.last.cutoff
     unit = view.state.unit_of(kind.key)
-    days = float((day - view.day).days)
+    days = (day - view.day).days
     if days > 0:
-        unit = _advance(view, kind.key, unit[None, :], np.array([days]), np.ones(1))[0]
+        flows = _Flows(view, kind.key)
+        unit = flows.advance(unit[None, :], np.array([days]), np.ones(1))[0]
     return int(_cap(cutoff_for(kind.share.qualified(unit), size)))
 
 
@@ -215,7 +229,8 @@ def _first_waits(
     else:
         rate = kind.cutoffs.size / RECENT_DAYS
         waits = generator.exponential(1.0 / rate, size=draws)
-    return waits
+    whole_days: NDArray[np.float64] = np.rint(waits)
+    return whole_days
 
 
 def simulate(
@@ -226,13 +241,16 @@ def simulate(
     generator = generator_for(kind.key)
     elapsed = float((view.day - kind.last.date).days)
     when = _first_waits(kind, elapsed, generator, draws)
-    scale = np.exp(generator.normal(0.0, INFLOW_SPREAD, size=draws))
-    unit = np.broadcast_to(view.state.unit_of(kind.key), (draws, len(SCORES))).copy()
+    scale = np.exp(generator.normal(0.0, INFLOW_SPREAD, size=draws)).astype(np.float32)
+    unit: FloatArray = np.broadcast_to(
+        view.state.unit_of(kind.key).astype(np.float32), (draws, len(SCORES))
+    ).copy()
     previous = np.zeros(draws)
     days_list: list[NDArray[np.float64]] = []
     cutoff_list: list[NDArray[np.int64]] = []
     size_list: list[NDArray[np.float64]] = []
-    shape = kind.share.shape if kind.share is not None else None
+    shape = kind.share.shape.astype(np.float32) if kind.share is not None else None
+    flows = _Flows(view, kind.key)
     # Sizes, gaps and PNP cut-offs come in runs (IRCC holds a size for a stretch; PNP cut-offs
     # move with the nominations of a season): each future reads the year's sequence from its own
     # starting round on, rather than drawing every round apart (a block bootstrap).
@@ -246,12 +264,11 @@ def simulate(
         elif kind.share is None or shape is None:
             cut = np.full(draws, kind.last.cutoff, dtype=np.int64)
         else:
-            unit = _advance(view, kind.key, unit, when - previous, scale)
+            unit = flows.advance(unit, np.rint(when - previous).astype(np.int64), scale)
             log_share = kind.share.level + generator.choice(kind.share.deviations, size=draws)
-            qualified = np.exp(log_share)[:, None] * shape[None, :] * unit
+            qualified = np.exp(log_share).astype(np.float32)[:, None] * shape[None, :] * unit
             cut = _cap(_row_cutoffs(qualified, sizes))
-            above = SCORES[None, :] > cut[:, None]
-            unit[above] = 0.0
+            unit *= SCORES[None, :] <= cut[:, None]
             unit[np.arange(draws), cut] *= 0.5
         days_list.append(np.where(inside, when, np.inf))
         cutoff_list.append(np.where(inside, cut, NO_ROUND))

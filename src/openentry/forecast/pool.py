@@ -14,10 +14,9 @@ score, the tie-break); a round of another kind removes from it the same fraction
 removed from the total (who qualifies for one kind is taken as independent of who qualifies for
 another, at a given score). The kind's *share* ``s`` turns this into candidates: ``s * unit``.
 Each published round gives its own share: its size divided by the unit stock above its cut-off,
-so that the model removes exactly the published number of invitations. The share of a kind is the
-"share of each band that qualifies" of issue 12; one number per round and kind, re-estimated at
-every round (the pool at a score is not split by kind in anything IRCC publishes, so a share that
-varies with the score cannot be told apart from one that does not).
+so that the model removes exactly the published number of invitations. How a kind's share varies
+with the score, and its level for the next round, is calibrated on the kind's rounds
+(forecast/calibration.py): the "share of each band that qualifies" of issue 12.
 
 **Flows.** Between rounds candidates enter (new profiles, and profiles whose score moved into a
 score) at a gross rate per day, and leave when their profile expires: 12 months after it was
@@ -239,6 +238,7 @@ class PoolModel:
         self._state: PoolState | None = None
         self._band_inflow = np.zeros(len(FINE_BANDS), dtype=np.float64)
         self._inflow_known = False
+        self._inflow: Vector | None = None
         self._shares: dict[str, float] = {}
         self._hazards: dict[str, _Hazard] = {}
         self._stocks: dict[str, Vector] = {}
@@ -252,7 +252,10 @@ class PoolModel:
 
     @property
     def inflow(self) -> Vector:
-        return spread_bands(self._band_inflow)
+        """Gross entries per day at each score (the band rates spread over their scores)."""
+        if self._inflow is None:
+            self._inflow = spread_bands(self._band_inflow)
+        return self._inflow
 
     def observe(self, day: datetime.date, published: Sequence[PublishedRound]) -> None:
         """The rounds published on ``day`` (all of them; days in increasing order)."""
@@ -359,6 +362,7 @@ class PoolModel:
         else:
             self._band_inflow = implied
             self._inflow_known = True
+        self._inflow = None
         self._correct(state, published, expected, replayed, previous.day)
         self._anchor = state
         self._since_anchor = [item for item in self._since_anchor if item.date >= as_of]
