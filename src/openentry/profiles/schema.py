@@ -123,14 +123,36 @@ class _Strict(BaseModel):
 class LanguageResult(_Strict):
     """One test result; scores are checked against the test's scale when scored."""
 
-    test: LanguageTest
-    reading: Score
-    writing: Score
-    listening: Score
-    speaking: Score
-    test_date: IsoDate | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "One language test result: the test, its four scores and the test date. "
+            "The language (English or French) follows from the test."
+        }
+    )
+
+    test: LanguageTest = Field(
+        description="The test: ielts (General Training bands), celpip (CELPIP-General levels), pte_core, "
+        "tef_canada and tcf_canada (raw scores, converted with IRCC's equivalency tables), or clb / nclc "
+        "(English / French levels given directly)",
+        examples=["ielts"],
+    )
+    reading: Score = Field(description="Reading score on the test's own scale", examples=[7.5])
+    writing: Score = Field(description="Writing score on the test's own scale", examples=[7.0])
+    listening: Score = Field(description="Listening score on the test's own scale", examples=[8.0])
+    speaking: Score = Field(description="Speaking score on the test's own scale", examples=[7.0])
+    test_date: IsoDate | None = Field(
+        None,
+        description="Date of the test (YYYY-MM-DD); required for tef_canada, where it picks the old or new "
+        "scale. A result 2 years old or more no longer keeps a profile in the pool",
+        examples=["2025-04-26"],
+    )
     # TEF Canada only: "old" or "new" (codes.TEF_SCALES); absent, the scale of the test date.
-    scale: TefScale | None = None
+    scale: TefScale | None = Field(
+        None,
+        description="tef_canada only: old (the scale before 2023-12-11) or new (0-699, tests from "
+        "2023-12-11); absent, the scale follows test_date",
+        examples=["old"],
+    )
 
     @property
     def is_french(self) -> bool:
@@ -140,13 +162,29 @@ class LanguageResult(_Strict):
 class Job(_Strict):
     """One job of the work history (interfaces.md §1)."""
 
-    noc: NocCode
-    start: IsoDate
-    end: IsoDate | None = None
-    hours_per_week: Annotated[float, Strict(), Field(gt=0, le=MAXIMUM_HOURS_PER_WEEK, allow_inf_nan=False)]
-    in_canada: Flag
-    self_employed: Flag = False
-    full_time_student: Flag = False
+    model_config = ConfigDict(json_schema_extra={"description": "One job of the work history."})
+
+    noc: NocCode = Field(description="The job's 5-digit NOC 2021 code", examples=["31301"])
+    start: IsoDate = Field(description="First day of the job (YYYY-MM-DD)", examples=["2021-09-07"])
+    end: IsoDate | None = Field(
+        None,
+        description="Last day of the job (YYYY-MM-DD), or null for a job still held",
+        examples=["2024-10-04"],
+    )
+    hours_per_week: Annotated[
+        float, Strict(), Field(gt=0, le=MAXIMUM_HOURS_PER_WEEK, allow_inf_nan=False)
+    ] = Field(description="Paid hours a week (hours above full time do not count)", examples=[37.5])
+    in_canada: Flag = Field(description="The job was in Canada", examples=[True])
+    self_employed: Flag = Field(
+        False,
+        description="Self-employed (does not count for the Canadian Experience Class)",
+        examples=[False],
+    )
+    full_time_student: Flag = Field(
+        False,
+        description="Held while a full-time student (does not count for the Canadian Experience Class)",
+        examples=[False],
+    )
 
 
 def _every_province() -> list[Province]:
@@ -156,38 +194,187 @@ def _every_province() -> list[Province]:
 class Profile(_Strict):
     """One candidate's Express Entry profile."""
 
-    id: Identifier | None = None
-    submitted_at: Annotated[IsoDateTime, EXPRESS_ENTRY_OPENED] | None = None
-    age: Annotated[int, Strict(), Field(ge=0, le=MAXIMUM_AGE)] | None = None
-    birth_date: IsoDate | None = None
-    marital_status: MaritalStatus
-    spouse_accompanying: Flag = False
-    spouse_canadian: Flag = False
-    education: EducationLevel
-    canadian_education: CanadianEducation = "none"
-    first_language: LanguageResult
-    second_language: LanguageResult | None = None
-    canadian_work_years: WorkYears = 0
-    foreign_work_years: WorkYears = 0
-    certificate_of_qualification: Flag = False
-    job_offer: JobOffer = "none"
-    provincial_nomination: Flag = False
-    sibling_in_canada: Flag = False
-    spouse_education: EducationLevel = "less_than_secondary"
-    spouse_language: LanguageResult | None = None
-    spouse_canadian_work_years: WorkYears = 0
-    primary_noc: NocCode | None = None
-    provinces_of_interest: Annotated[list[Province], Field(min_length=1)] = Field(
-        default_factory=_every_province
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "One candidate's Express Entry profile. Unknown fields are an error; every "
+            "field but first_language, education, marital_status and one of age / birth_date has a default."
+        }
     )
-    work_history: list[Job] = Field(default_factory=list)
-    relative_in_canada: Flag = False
-    canadian_study_years: Count = 0
-    spouse_canadian_study_years: Count = 0
-    spouse_canadian_work_full_time_years: Count = 0
-    work_authorized_in_canada: Flag = False
-    settlement_funds_cad: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = None
-    family_size: Annotated[int, Strict(), Field(ge=1, le=30)] = 1
+
+    id: Identifier | None = Field(
+        None,
+        description="The profile's id, 1-64 characters of A-Za-z0-9._:- ; required in batches and in a pool",
+        examples=["maria-santos"],
+    )
+    submitted_at: Annotated[IsoDateTime, EXPRESS_ENTRY_OPENED] | None = Field(
+        None,
+        description="When the profile entered the pool (ISO 8601 date-time with a UTC offset, not before "
+        "Express Entry opened): used for the tie-break, the 12-month expiry and provincial creation "
+        "windows. Required in a pool",
+        examples=["2025-06-02T15:30:00Z"],
+    )
+    age: Annotated[int, Strict(), Field(ge=0, le=MAXIMUM_AGE)] | None = Field(
+        None,
+        description="Age in whole years on the scoring date (give exactly one of age and birth_date)",
+        examples=[32],
+    )
+    birth_date: IsoDate | None = Field(
+        None,
+        description="Date of birth (YYYY-MM-DD): the age is then worked out on the scoring date "
+        "(give exactly one of age and birth_date)",
+        examples=["1993-06-12"],
+    )
+    marital_status: MaritalStatus = Field(description="Marital status", examples=["married"])
+    spouse_accompanying: Flag = Field(
+        False, description="The spouse or partner comes to Canada", examples=[True]
+    )
+    spouse_canadian: Flag = Field(
+        False,
+        description="The spouse or partner is a Canadian citizen or permanent resident",
+        examples=[False],
+    )
+    education: EducationLevel = Field(
+        description="Highest education: bachelors is a bachelor's or a program of 3 years or more; "
+        "two_or_more is two or more credentials, one of 3 years or more; masters includes an "
+        "entry-to-practice professional degree",
+        examples=["bachelors"],
+    )
+    canadian_education: CanadianEducation = Field(
+        "none", description="Post-secondary credential obtained in Canada", examples=["one_or_two_year"]
+    )
+    first_language: LanguageResult = Field(
+        description="First official language result (English or French)",
+        examples=[
+            {
+                "test": "ielts",
+                "reading": 7.5,
+                "writing": 7.0,
+                "listening": 8.0,
+                "speaking": 7.0,
+                "test_date": "2025-04-26",
+            }
+        ],
+    )
+    second_language: LanguageResult | None = Field(
+        None,
+        description="Second official language result: it must be the other official language",
+        examples=[
+            {
+                "test": "tef_canada",
+                "reading": 207,
+                "writing": 310,
+                "listening": 249,
+                "speaking": 310,
+                "test_date": "2023-06-15",
+            }
+        ],
+    )
+    canadian_work_years: WorkYears = Field(
+        0,
+        description="Whole years of skilled (TEER 0-3) Canadian work in the last 10 years; when work_history "
+        "is given, it must agree with it",
+        examples=[3],
+    )
+    foreign_work_years: WorkYears = Field(
+        0,
+        description="Whole years of skilled foreign work in the last 10 years; when work_history is given, "
+        "it must agree with it",
+        examples=[3],
+    )
+    certificate_of_qualification: Flag = Field(
+        False, description="Canadian certificate of qualification in a trade", examples=[False]
+    )
+    job_offer: JobOffer = Field(
+        "none",
+        description="Arranged employment (scored only on dates its points existed)",
+        examples=["other_teer_0_1_2_3"],
+    )
+    provincial_nomination: Flag = Field(False, description="Nominated by a province", examples=[False])
+    sibling_in_canada: Flag = Field(
+        False,
+        description="A brother or sister in Canada (of the applicant or accompanying spouse), citizen or "
+        "permanent resident, 18 or older",
+        examples=[False],
+    )
+    spouse_education: EducationLevel = Field(
+        "less_than_secondary",
+        description="The spouse's highest education (as education)",
+        examples=["two_year_post_secondary"],
+    )
+    spouse_language: LanguageResult | None = Field(
+        None,
+        description="The spouse's first official language result",
+        examples=[
+            {
+                "test": "celpip",
+                "reading": 7,
+                "writing": 7,
+                "listening": 8,
+                "speaking": 7,
+                "test_date": "2025-03-15",
+            }
+        ],
+    )
+    spouse_canadian_work_years: WorkYears = Field(
+        0, description="The spouse's whole years of skilled Canadian work in the last 10 years", examples=[0]
+    )
+    primary_noc: NocCode | None = Field(
+        None, description="The 5-digit NOC 2021 code of the primary occupation", examples=["31301"]
+    )
+    provinces_of_interest: Annotated[list[Province], Field(min_length=1)] = Field(
+        default_factory=_every_province,
+        description='Provinces and territories of interest, by code, or ["ALL"]',
+        examples=[["ON", "BC"]],
+    )
+    work_history: list[Job] = Field(
+        default_factory=list,
+        description="Jobs, for category eligibility and the work-years checks; when given, the years of "
+        "work counted are derived from it on the scoring date",
+        examples=[
+            [
+                {
+                    "noc": "31301",
+                    "start": "2021-09-07",
+                    "end": "2024-10-04",
+                    "hours_per_week": 37.5,
+                    "in_canada": True,
+                }
+            ]
+        ],
+    )
+    relative_in_canada: Flag = Field(
+        False,
+        description="The applicant or spouse has a relative 18 or older in Canada who is a citizen or "
+        "permanent resident (parent, grandparent, child, grandchild, sibling, aunt or uncle, niece or "
+        "nephew); FSW adaptability",
+        examples=[False],
+    )
+    canadian_study_years: Count = Field(
+        0,
+        description="Full-time years of secondary or post-secondary study in Canada (FSW adaptability)",
+        examples=[0],
+    )
+    spouse_canadian_study_years: Count = Field(
+        0, description="The spouse's full-time years of study in Canada (FSW adaptability)", examples=[0]
+    )
+    spouse_canadian_work_full_time_years: Count = Field(
+        0,
+        description="The spouse's years of full-time work in Canada, any skill level (FSW adaptability)",
+        examples=[0],
+    )
+    work_authorized_in_canada: Flag = Field(
+        False,
+        description="Authorized to work in Canada (with a job offer, exempt from proof of funds)",
+        examples=[False],
+    )
+    settlement_funds_cad: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = Field(
+        None, description="Settlement funds available, in Canadian dollars", examples=[30000]
+    )
+    family_size: Annotated[int, Strict(), Field(ge=1, le=30)] = Field(
+        1,
+        description="The applicant, the spouse or partner and dependent children, accompanying or not",
+        examples=[2],
+    )
 
 
 PROFILE_FIELDS: tuple[str, ...] = tuple(Profile.model_fields)
