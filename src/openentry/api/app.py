@@ -70,9 +70,7 @@ def create_app(settings: ServiceSettings | None = None, engine: Engine | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine if engine is not None else open_database(settings.database_url)
-        app.state.limiter = rate_limiter(
-            settings.rate_limit, settings.rate_window_seconds, settings.redis_url
-        )
+        app.state.limiter = rate_limiter(settings)
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openentry.api.context import REQUEST_ID_HEADER, begin_request
 from openentry.api.problems import ProblemError, problem_response
+from openentry.api.settings import ServiceSettings
 
 logger = logging.getLogger("openentry.api")
 _REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode("latin-1")
@@ -141,9 +142,12 @@ class LocalRateLimiter:
 class RedisRateLimiter:
     """Counts in Redis, shared by every process: one key per client and window, expiring with it."""
 
-    def __init__(self, url: str, limit: int, window: int, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, url: str, prefix: str, limit: int, window: int, clock: Callable[[], float] = time.time
+    ) -> None:
         import redis.asyncio
 
+        self.prefix = prefix
         self.limit = limit
         self.window = window
         self.clock = clock
@@ -153,7 +157,7 @@ class RedisRateLimiter:
         import redis
 
         now = self.clock()
-        key = f"openentry:rate:{self.window}:{int(now // self.window)}:{client}"
+        key = f"{self.prefix}:rate:{self.window}:{int(now // self.window)}:{client}"
         try:
             async with self.redis.pipeline(transaction=True) as pipeline:
                 pipeline.incr(key)
@@ -168,10 +172,11 @@ class RedisRateLimiter:
         await self.redis.aclose()
 
 
-def rate_limiter(limit: int, window: int, redis_url: str | None) -> RateLimiter | None:
+def rate_limiter(settings: ServiceSettings) -> RateLimiter | None:
     """The limiter the settings ask for (None: no limit)."""
+    limit, window = settings.rate_limit, settings.rate_window_seconds
     if limit == 0:
         return None
-    if redis_url:
-        return RedisRateLimiter(redis_url, limit, window)
+    if settings.redis_url:
+        return RedisRateLimiter(settings.redis_url, settings.redis_prefix, limit, window)
     return LocalRateLimiter(limit, window)

@@ -26,6 +26,12 @@ class ServiceSettings(BaseSettings):
         description="Redis URL (redis://127.0.0.1:6379/0): the rate limit is then shared by every "
         "process of the service; without it each process counts on its own",
     )
+    redis_prefix: str = Field(
+        default="openentry",
+        min_length=1,
+        max_length=100,
+        description="The start of the service's keys in Redis (services sharing a Redis use different ones)",
+    )
     rate_limit: int = Field(
         default=600,
         ge=0,

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from openentry import __version__
+from openentry.api.batching import ProfileBatcher
 from openentry.api.bodies import one_or_list, profiles_request_body, read_profiles
 from openentry.api.problems import ProblemError, problem_responses, usage_problem
 from openentry.api.schemas import (
@@ -95,6 +96,11 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
     cap = settings.max_profiles
     router = APIRouter(dependencies=[Depends(rate_limited)], tags=["public"])
     profiles_problems = problem_responses(400, 413, 422, 429)
+    # Single profiles arriving together are scored (assessed) in one pass (api/batching.py).
+    scoring: ProfileBatcher[tuple[datetime.date, bool]] = ProfileBatcher(
+        lambda profiles, key: score_profiles(profiles, key[0], explain=key[1]), cap
+    )
+    assessing: ProfileBatcher[datetime.date] = ProfileBatcher(eligibility_profiles, cap)
 
     @router.post(
         "/v1/score",
@@ -111,14 +117,12 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         score`` prints them."""
         day = day_of(on)
         given = await read_profiles(request, cap)
-        results = await compute(
-            score_profiles,
-            len(given.profiles),
-            given.profiles,
-            day,
-            explain=explain,
-            require_id=given.is_batch,
-        )
+        if given.is_batch:
+            results = await compute(
+                score_profiles, len(given.profiles), given.profiles, day, explain=explain, require_id=True
+            )
+        else:
+            results = [await scoring.submit(given.profiles[0], (day, explain))]
         return JSONResponse(one_or_list(given, results))
 
     @router.post(
@@ -133,9 +137,12 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         as ``openentry eligibility``: one profile's line, or one line per profile of a list."""
         day = day_of(on)
         given = await read_profiles(request, cap)
-        results = await compute(
-            eligibility_profiles, len(given.profiles), given.profiles, day, require_id=given.is_batch
-        )
+        if given.is_batch:
+            results = await compute(
+                eligibility_profiles, len(given.profiles), given.profiles, day, require_id=True
+            )
+        else:
+            results = [await assessing.submit(given.profiles[0], day)]
         return JSONResponse(one_or_list(given, results))
 
     @router.get(
