@@ -339,7 +339,8 @@ def _fitting(rows: _Rows, candidates: NDArray[np.int64], pass_day: datetime.date
         if concerned.size == 0:
             continue
         other = _window_length(pass_day, years)
-        own = np.array([_window_length(rows.day[candidates[row]].item(), years) for row in concerned])
+        days, positions = np.unique(rows.day[candidates[concerned]], return_inverse=True)
+        own = np.array([_window_length(day, years) for day in days.tolist()])[positions]
         fits[concerned] &= ~(
             ((other > own) & covers_before[concerned]) | ((other < own) & covers_first[concerned])
         )
@@ -403,14 +404,13 @@ def _pass_table(base: pa.Table, rows: _Rows, chosen: NDArray[np.int64], day: dat
     pass_day = pa.scalar(day, type=pa.date32())
     for slot in LANGUAGE_SLOTS:
         expired = rows.expired[slot][chosen]
-        for name in LANGUAGE_FIELD_NAMES:
-            column = f"{slot}_{name}"
-            values = table.column(column).combine_chunks()
-            if expired.any():
-                values = _expired_values(slot, name, values, expired)
-            if name == "test_date":
-                values = pc.if_else(pc.greater(values, pass_day), pass_day, values)
-            replace(column, values)
+        if expired.any():
+            for name in LANGUAGE_FIELD_NAMES:
+                column = f"{slot}_{name}"
+                replace(column, _expired_values(slot, name, table.column(column).combine_chunks(), expired))
+        tested = table.column(f"{slot}_test_date").combine_chunks()
+        if pc.any(pc.greater(tested, pass_day)).as_py():
+            replace(f"{slot}_test_date", pc.if_else(pc.greater(tested, pass_day), pass_day, tested))
     shift = (np.datetime64(day, "D") - rows.day[chosen]).astype(np.int64)
     history = table.column("work_history").combine_chunks()
     if shift.any() and history.null_count < len(history):
@@ -561,14 +561,17 @@ def _timeline_of(
     in_pool = outcome.meets_a_program[first_row : first_row + count].copy()
     if exit_day is not None:
         in_pool &= days.days < exit_day
+    totals = outcome.total[first_row : first_row + count]
+    met_changed = np.array(
+        [outcome.met[row] != outcome.met[row - 1] for row in rows[1:]], dtype=np.bool_
+    ).reshape(-1)
+    changed = (totals[1:] != totals[:-1]) | (in_pool[1:] != in_pool[:-1]) | met_changed
     events: list[Event] = []
-    for offset in range(1, count):
+    for offset in (np.flatnonzero(changed) + 1).tolist():
         row, previous = rows[offset], rows[offset - 1]
         day: datetime.date = days.days[offset].item()
         total, before = int(outcome.total[row]), int(outcome.total[previous])
         met, met_before = outcome.met[row], outcome.met[previous]
-        if total == before and met == met_before and in_pool[offset] == in_pool[offset - 1]:
-            continue
         lines = {
             name: int(outcome.lines[name][row] - outcome.lines[name][previous])
             for name in LINE_NAMES

@@ -33,6 +33,7 @@ levels rising); two candidates with the same edits are listed once, under the fi
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -432,6 +433,8 @@ def _first_language_families(facts: _Facts) -> Iterator[Variants]:
         for target in facts.targets.first_language:
             values = first.lowest[target][:, ability_code]
             rows = np.flatnonzero((first.levels[:, ability_code] < target) & ~np.isnan(values))
+            if rows.size == 0:
+                continue
 
             def describe(
                 index: int,
@@ -471,6 +474,8 @@ def _all_four_family(
     if rows_allowed is not None:
         raisable &= rows_allowed
     rows = np.flatnonzero(raisable)
+    if rows.size == 0:
+        return
     cells = {
         f"{slot.name}_{ability}": _column(f"{slot.name}_{ability}", scores[rows, ability_code])
         for ability_code, ability in enumerate(codes.ABILITIES)
@@ -502,9 +507,11 @@ def _added_result(french: bool, level: int, on: datetime.date) -> dict[str, obje
 
 def _added_family(
     facts: _Facts, slot: str, rows: NDArray[np.int64], french: Flags, target: int, ladder: str, words: str
-) -> Variants:
+) -> Iterator[Variants]:
     """A result added at ``target`` in all four abilities, as levels, in French where ``french``."""
     size = rows.shape[0]
+    if size == 0:
+        return
     tests = np.where(french[rows], "nclc", "clb")
     cells: dict[str, pa.Array] = {f"{slot}_test": _column(f"{slot}_test", tests.tolist())}
     for ability in codes.ABILITIES:
@@ -519,29 +526,25 @@ def _added_family(
         )
         return text, {slot: _added_result(is_french, target, facts.on)}
 
-    return Variants(ladder, rows, cells, describe)
+    yield Variants(ladder, rows, cells, describe)
 
 
-def _second_language_families(facts: _Facts) -> Iterator[Variants]:
-    second = facts.second
-    for target in facts.targets.second_language:
-        ladder = f"second_language.{target}"
-        yield _added_family(
-            facts,
-            "second_language",
-            np.flatnonzero(~second.present),
-            ~facts.first_is_french,
-            target,
-            ladder,
-            "add {language} as second official language, {benchmark} {target} in all four abilities",
-        )
-        yield from _all_four_family(
-            facts,
-            second,
-            target,
-            ladder,
-            "second official language ({language}) to {benchmark} {target} in all four abilities",
-        )
+def _result_families(
+    facts: _Facts,
+    slot: _Slot,
+    targets: Sequence[int],
+    rows_allowed: Flags,
+    french: Flags,
+    added: str,
+    raised: str,
+) -> Iterator[Variants]:
+    """A language result at each target level in all four abilities: added (as levels, in French
+    where ``french``) where the profile gives none, else raised; one ladder per level."""
+    for target in targets:
+        ladder = f"{slot.name}.{target}"
+        rows = np.flatnonzero(rows_allowed & ~slot.present)
+        yield from _added_family(facts, slot.name, rows, french, target, ladder, added)
+        yield from _all_four_family(facts, slot, target, ladder, raised, rows_allowed=rows_allowed)
 
 
 def _ladder(
@@ -557,6 +560,8 @@ def _ladder(
     value with ``separate``)."""
     for code in range(1, len(vocabulary)):
         rows = np.flatnonzero(rows_allowed & (current < code))
+        if rows.size == 0:
+            continue
         value = vocabulary[code]
 
         def describe(
@@ -568,16 +573,21 @@ def _ladder(
         yield Variants(ladder, rows, {name: _column(name, [value] * rows.shape[0])}, describe)
 
 
-def _one_more_year(name: str, years: NDArray[np.int64], rows_allowed: Flags, words: str) -> Variants:
+def _one_more_year(
+    name: str, years: NDArray[np.int64], rows_allowed: Flags, words: str
+) -> Iterator[Variants]:
     rows = np.flatnonzero(rows_allowed & (years < _largest(name)))
+    if rows.size == 0:
+        return
 
     def describe(index: int) -> tuple[str, dict[str, object]]:
         current = int(years[rows[index]])
         return f"{words} ({current} to {current + 1} years)", {name: current + 1}
 
-    return Variants(name, rows, {name: _column(name, years[rows] + 1)}, describe)
+    yield Variants(name, rows, {name: _column(name, years[rows] + 1)}, describe)
 
 
+@functools.cache
 def _largest(field_name: str) -> int:
     """The largest value the profile contract allows in an integer field (interfaces.md §1)."""
     for constraint in Profile.model_fields[field_name].metadata:
@@ -588,26 +598,15 @@ def _largest(field_name: str) -> int:
 
 
 def _spouse_families(facts: _Facts) -> Iterator[Variants]:
-    spouse = facts.spouse
-    for target in facts.targets.spouse_language:
-        ladder = f"spouse_language.{target}"
-        yield _added_family(
-            facts,
-            "spouse_language",
-            np.flatnonzero(facts.partnered & ~spouse.present),
-            facts.first_is_french,
-            target,
-            ladder,
-            "add the spouse's {language} result, {benchmark} {target} in all four abilities",
-        )
-        yield from _all_four_family(
-            facts,
-            spouse,
-            target,
-            ladder,
-            "spouse's language to {benchmark} {target} in all four abilities",
-            rows_allowed=facts.partnered,
-        )
+    yield from _result_families(
+        facts,
+        facts.spouse,
+        facts.targets.spouse_language,
+        facts.partnered,
+        facts.first_is_french,
+        "add the spouse's {language} result, {benchmark} {target} in all four abilities",
+        "spouse's language to {benchmark} {target} in all four abilities",
+    )
     yield from _ladder(
         facts,
         "spouse_education",
@@ -618,7 +617,7 @@ def _spouse_families(facts: _Facts) -> Iterator[Variants]:
             f"spouse's education from {EDUCATION_WORDS[before]} to {EDUCATION_WORDS[after]}"
         ),
     )
-    yield _one_more_year(
+    yield from _one_more_year(
         "spouse_canadian_work_years",
         facts.spouse_canadian_work_years,
         facts.partnered,
@@ -626,8 +625,10 @@ def _spouse_families(facts: _Facts) -> Iterator[Variants]:
     )
 
 
-def _swap_family(facts: _Facts, base: pa.Table) -> Variants:
+def _swap_family(facts: _Facts, base: pa.Table) -> Iterator[Variants]:
     rows = np.flatnonzero(facts.second.present)
+    if rows.size == 0:
+        return
     taken = base.take(pa.array(rows))
     cells: dict[str, pa.Array] = {}
     for name in LANGUAGE_FIELD_NAMES:
@@ -647,7 +648,7 @@ def _swap_family(facts: _Facts, base: pa.Table) -> Variants:
             },
         )
 
-    return Variants("swap_languages", rows, cells, describe)
+    yield Variants("swap_languages", rows, cells, describe)
 
 
 def _result_object(result: LanguageResult) -> dict[str, object]:
@@ -662,7 +663,15 @@ def variant_families(snapshot: RulesSnapshot, profiles: Sequence[Profile], base:
     everyone = np.ones(len(profiles), dtype=np.bool_)
     families: list[Variants] = [
         *_first_language_families(facts),
-        *_second_language_families(facts),
+        *_result_families(
+            facts,
+            facts.second,
+            facts.targets.second_language,
+            np.ones(len(profiles), dtype=np.bool_),
+            ~facts.first_is_french,
+            "add {language} as second official language, {benchmark} {target} in all four abilities",
+            "second official language ({language}) to {benchmark} {target} in all four abilities",
+        ),
         *_ladder(
             facts,
             "education",
@@ -680,29 +689,32 @@ def variant_families(snapshot: RulesSnapshot, profiles: Sequence[Profile], base:
             lambda before, after: CANADIAN_EDUCATION_WORDS[after],
             separate=True,
         ),
-        _one_more_year(
+        *_one_more_year(
             "canadian_work_years",
             facts.canadian_work_years,
             ~facts.has_work_history,
             "one more year of Canadian skilled work",
         ),
         *_spouse_families(facts),
+        *_nomination_family(facts),
+        *_swap_family(facts, base),
     ]
-    nomination_rows = np.flatnonzero(~facts.nominated)
-    families.append(
-        Variants(
+    return families
+
+
+def _nomination_family(facts: _Facts) -> Iterator[Variants]:
+    rows = np.flatnonzero(~facts.nominated)
+    if rows.size:
+        yield Variants(
             "provincial_nomination",
-            nomination_rows,
+            rows,
             {
                 "provincial_nomination": _column(
-                    "provincial_nomination", np.ones(nomination_rows.shape[0], dtype=np.bool_)
+                    "provincial_nomination", np.ones(rows.shape[0], dtype=np.bool_)
                 )
             },
             lambda index: ("a provincial nomination", {"provincial_nomination": True}),
         )
-    )
-    families.append(_swap_family(facts, base))
-    return [family for family in families if family.size]
 
 
 def variant_table(base: pa.Table, families: Sequence[Variants]) -> pa.Table:
