@@ -117,6 +117,12 @@ def backtest_rounds(
         bool, typer.Option("--given-size", help="Give the model each round's published day and size")
     ] = False,
     kind: KindOption = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibration/--no-calibration", help="Also score the chances against history (Brier; slower)"
+        ),
+    ] = True,
     as_json: JsonOption = False,
     db: DatabaseOption = None,
 ) -> None:
@@ -126,7 +132,7 @@ def backtest_rounds(
     last = parse_day(end, "--to") if end else None
     rounds = published_rounds(db)
     try:
-        result = run_backtest(rounds, first, last, given_size=given_size, kind=kind)
+        result = run_backtest(rounds, first, last, given_size=given_size, kind=kind, calibrate=calibrate)
     except ForecastInputError as error:
         raise UsageError(str(error)) from None
     if as_json:

@@ -249,7 +249,6 @@ def simulate(
     days_list: list[NDArray[np.float64]] = []
     cutoff_list: list[NDArray[np.int64]] = []
     size_list: list[NDArray[np.float64]] = []
-    shape = kind.share.shape.astype(np.float32) if kind.share is not None else None
     flows = _Flows(view, kind.key)
     # Sizes, gaps and PNP cut-offs come in runs (IRCC holds a size for a stretch; PNP cut-offs
     # move with the nominations of a season): each future reads the year's sequence from its own
@@ -261,12 +260,12 @@ def simulate(
         sizes = kind.sizes[(starts + step) % kind.sizes.size]
         if kind.method == "recent_cutoffs":
             cut = kind.cutoffs[(starts + step) % kind.cutoffs.size].astype(np.int64)
-        elif kind.share is None or shape is None:
+        elif kind.share is None:
             cut = np.full(draws, kind.last.cutoff, dtype=np.int64)
         else:
             unit = flows.advance(unit, np.rint(when - previous).astype(np.int64), scale)
             log_share = kind.share.level + generator.choice(kind.share.deviations, size=draws)
-            qualified = np.exp(log_share).astype(np.float32)[:, None] * shape[None, :] * unit
+            qualified = kind.share.shares(log_share).astype(np.float32) * unit
             cut = _cap(_row_cutoffs(qualified, sizes))
             unit *= SCORES[None, :] <= cut[:, None]
             unit[np.arange(draws), cut] *= 0.5
