@@ -173,6 +173,24 @@ def test_the_profile_leaves_the_pool_twelve_months_after_it_was_submitted() -> N
     assert (in_pool["2026-09-01"], in_pool["2026-10-01"]) == (True, False)
 
 
+def test_a_profile_submitted_inside_the_window_enters_the_pool_that_day() -> None:
+    profile = {
+        "age": 30,
+        "marital_status": "never_married",
+        "education": "bachelors",
+        "canadian_work_years": 1,
+        "first_language": CLB9,
+        "submitted_at": "2026-03-10T23:30:00-05:00",
+    }
+    line = _timeline(profile, "2026-01-01")
+    assert line["in_pool"] is False
+    # 23:30 in UTC-5 is 04:30 UTC on 2026-03-11: a day is a UTC day.
+    assert [(event["on"], event["in_pool"], event["why"]) for event in line["events"]] == [
+        ("2026-03-11", True, ["enters the pool: submitted at 2026-03-11T04:30:00Z"]),
+        ("2027-03-11", False, ["leaves the pool at 2027-03-11T04:30:00Z: 12 months after it was submitted"]),
+    ]
+
+
 def test_a_change_of_the_law_on_its_day() -> None:
     # 2025-03-25: arranged-employment points removed (crs-and-programs.md §5): an offer in TEER
     # 0 major group 00 loses its 200 points that day.

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from openentry import rules as rules_package
+from openentry.domain.moments import iso_utc
 from openentry.profiles.columnar import table_from_profiles
 from openentry.profiles.columns import LANGUAGE_FIELD_NAMES, SCHEMA
 from openentry.profiles.schema import LanguageResult, Profile
@@ -243,8 +244,11 @@ def _profile_days(profile: Profile, window: _Window) -> _ProfileDays:
     exit_moment = None
     if profile.submitted_at is not None:
         exit_moment = min(pool_exit(profile.submitted_at, months) for months in window.durations)
-        if start < exit_moment.date() < end:
-            own.append(exit_moment.date())
+        own += [
+            day
+            for day in (profile.submitted_at.astimezone(datetime.UTC).date(), exit_moment.date())
+            if start < day < end
+        ]
     looked_at = window.every_day if profile.work_history else window.common_days
     days = np.union1d(looked_at, np.array(own, dtype="datetime64[D]")) if own else looked_at
     age = None
@@ -531,9 +535,12 @@ def _why(
     changed = _changed_parameters(day)
     if changed:
         reasons.append(f"the law changes on {day.isoformat()}: {', '.join(changed)}")
+    submitted = profile.submitted_at
+    if submitted is not None and submitted.astimezone(datetime.UTC).date() == day:
+        reasons.append(f"enters the pool: submitted at {iso_utc(submitted)}")
     if days.pool_exit is not None and days.pool_exit.date() == day and profile.submitted_at is not None:
         reasons.append(
-            f"leaves the pool at {days.pool_exit.isoformat().replace('+00:00', 'Z')}: "
+            f"leaves the pool at {iso_utc(days.pool_exit)}: "
             f"{days.pool_exit_months} months after it was submitted"
         )
     for name in LINE_NAMES:
@@ -558,9 +565,12 @@ def _timeline_of(
     count = len(days.days)
     rows = range(first_row, first_row + count)
     exit_day = np.datetime64(days.pool_exit.date(), "D") if days.pool_exit is not None else None
+    # In the pool (rules/selection.py): submitted, not yet 12 months old, meeting a program.
     in_pool = outcome.meets_a_program[first_row : first_row + count].copy()
     if exit_day is not None:
         in_pool &= days.days < exit_day
+    if profile.submitted_at is not None:
+        in_pool &= days.days >= np.datetime64(profile.submitted_at.astimezone(datetime.UTC).date(), "D")
     totals = outcome.total[first_row : first_row + count]
     met_changed = np.array(
         [outcome.met[row] != outcome.met[row - 1] for row in rows[1:]], dtype=np.bool_
