@@ -57,7 +57,14 @@ from openentry.rules.events import (
 )
 from openentry.rules.language import whole_years_between
 from openentry.services.scoring import RawProfile, validate_profiles
-from openentry.services.whatif import LANGUAGE_SLOTS, ProfileFailure, RowStates, assess_rows, failure_lines
+from openentry.services.whatif import (
+    LANGUAGE_SLOTS,
+    ProfileFailure,
+    RowStates,
+    assess_rows,
+    collector_paused,
+    failure_lines,
+)
 
 # The window of a timeline (a product's bounds, not law): 24 months unless asked, at most 120.
 DEFAULT_MONTHS = 24
@@ -665,19 +672,17 @@ def timeline(
     end = window_end(start, months)
     # Rows per profile: every day for a work history, else its candidate days (a month's worth).
     every_day = (end - start).days
-    results: list[Timeline | ProfileFailure] = []
-    chunk: list[Profile] = []
+    chunks: list[list[Profile]] = [[]]
     rows = 0
     for profile in profiles:
         size = every_day if profile.work_history else months + 8
-        if chunk and rows + size > ROWS_PER_PASS:
-            results += _chunk_timelines(chunk, start, end)
-            chunk, rows = [], 0
-        chunk.append(profile)
+        if chunks[-1] and rows + size > ROWS_PER_PASS:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(profile)
         rows += size
-    if chunk:
-        results += _chunk_timelines(chunk, start, end)
-    return results
+    with collector_paused():
+        return [result for chunk in chunks if chunk for result in _chunk_timelines(chunk, start, end)]
 
 
 def timeline_profiles(
@@ -691,6 +696,8 @@ def timeline_profiles(
     results: list[dict[str, object]] = [{} for _ in raw_profiles]
     for position, line in failure_lines(raw_profiles, errors).items():
         results[position] = line
-    for position, result in zip(positions, timeline(valid, start, months), strict=True):
-        results[position] = result.as_dict()
+    answers = timeline(valid, start, months)
+    with collector_paused():
+        for position, result in zip(positions, answers, strict=True):
+            results[position] = result.as_dict()
     return results
