@@ -215,10 +215,17 @@ class RowStates:
         return {key for key, flags in (*self.programs.items(), *self.categories.items()) if flags[row]}
 
 
+# Read by rounds, the pool and provincial streams, not by the CRS, the programs or the categories.
+UNREAD_COLUMNS = ("id", "submitted_at", "provinces_of_interest")
+
+
 def assess_rows(table: pa.Table, on: datetime.date) -> RowStates:
     """Check, assess (programs and every category in force; no provincial stream) and score every
-    row of ``table`` on ``on``: one call of the eligibility engine and one of the scorer."""
-    _, factors, assessment, errors = assess_table(table, on, streams=False)
+    row of ``table`` on ``on``: one call of the eligibility engine and one of the scorer. The
+    columns no program, category or CRS line reads (``UNREAD_COLUMNS``) are left out: the rows
+    come from validated profiles, and their checks cost as much as the assessment itself."""
+    unread = [name for name in UNREAD_COLUMNS if name in table.column_names]
+    _, factors, assessment, errors = assess_table(table.drop_columns(unread), on, streams=False)
     snapshot = rules_package.at(on)
     categories: dict[str, Flags] = {}
     for key in snapshot.eligibility.category_keys:
