@@ -20,6 +20,7 @@ from importlib import resources
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from openentry import rules as rules_package
@@ -28,6 +29,7 @@ from openentry.history.feed import bundled_rounds
 from openentry.profiles.columnar import JOB_TYPE, SCHEMA
 from openentry.rules import codes
 from openentry.rules.crs import score
+from openentry.rules.eligibility.parameters import FRENCH_CATEGORY
 from openentry.rules.snapshot import LanguageTable
 from openentry.services.eligibility import assess_table
 
@@ -355,6 +357,7 @@ def generate_pool(
     seed: int,
     on: datetime.date,
     advance: Callable[[int], None] | None = None,
+    calibrate: bool = True,
 ) -> pa.Table:
     """A pool of ``size`` valid profiles on ``on`` following the latest published distribution.
 
@@ -364,7 +367,8 @@ def generate_pool(
     Each batch is scored, and in each band that still has room the first profiles in the pool are
     kept; the others are dropped and later batches fill the band. Deterministic in (size, seed,
     on). ``advance(n)`` is called as profiles are kept. :class:`NoPublishedDistributionError`
-    before the first published distribution.
+    before the first published distribution. With ``calibrate`` the occupation categories are
+    drawn at the shares the pool model estimates (:func:`with_calibrated_categories`).
     """
     if size < 1:
         raise ValueError("size must be at least 1")
@@ -375,6 +379,7 @@ def generate_pool(
     for band in np.argsort(-distribution.shares)[: size - int(wanted.sum())]:
         wanted[band] += 1
     kept: list[pa.Table] = []
+    kept_bands: list[NDArray[np.int64]] = []
     kept_per_band = np.zeros(len(FINE_BANDS), dtype=np.int64)
     nocs = _skilled_nocs()
     snapshot = rules_package.at(on)
@@ -394,6 +399,7 @@ def generate_pool(
         if advance is not None:
             advance(int(take.sum()))
         kept.append(batch.filter(pa.array(take)))
+        kept_bands.append(bands[take])
     else:
         missing = {
             band.name: int(wanted[index] - kept_per_band[index])
@@ -401,8 +407,116 @@ def generate_pool(
             if kept_per_band[index] < wanted[index]
         }
         raise RuntimeError(f"could not fill every score band: {missing}")
-    pool = pa.concat_tables(kept)
+    pool = pa.concat_tables(kept).combine_chunks()
+    if calibrate:
+        pool = with_calibrated_categories(
+            pool, np.concatenate(kept_bands), on, generator, calibrated_category_shares(on)
+        )
     order = generator.permutation(pool.num_rows)
     pool = pool.take(pa.array(order))
     ids = pa.array([f"synth-{seed}-{index:07d}" for index in range(pool.num_rows)], type=pa.string())
     return pool.set_column(pool.schema.get_field_index("id"), "id", ids)
+
+
+def calibrated_category_shares(on: datetime.date) -> dict[str, NDArray[np.float64]]:
+    """For each occupation category whose rounds calibrate a share (forecast/calibration.py): the
+    share of each fine band of the pool that qualifies for it at the start of ``on``, as the pool
+    model estimates from the published rounds before ``on`` (forecast/pool.py). The share is of the
+    pool as it stands: candidates a round of the category already invited are gone."""
+    from openentry.forecast.calibration import fit_share
+    from openentry.forecast.pool import NoPoolError, fit, sum_bands
+
+    rounds = [item for item in bundled_rounds() if item.date < on]
+    if not rounds:
+        return {}
+    try:
+        view = fit(rounds, on)
+    except NoPoolError:
+        return {}
+    total = sum_bands(view.state.total)
+    shares: dict[str, NDArray[np.float64]] = {}
+    for key in sorted({record.key for record in view.rounds}):
+        if key.category is None or key.category == FRENCH_CATEGORY:
+            continue
+        share = fit_share(view, key)
+        if share is None:
+            continue
+        qualified = sum_bands(share.qualified(view.state.unit_of(key)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares[key.category] = np.clip(np.where(total > 0, qualified / total, 0.0), 0.0, 1.0)
+    return shares
+
+
+def with_noc(pool: pa.Table, nocs: NDArray[np.str_]) -> pa.Table:
+    """The pool with each profile's primary NOC, and the NOC of every job it lists, set to ``nocs``."""
+    history = pool.column("work_history").combine_chunks()
+    owners = np.asarray(pc.list_parent_indices(history).to_numpy(zero_copy_only=False), dtype=np.int64)
+    jobs = pc.list_flatten(history)
+    fields = [
+        pa.array(nocs[owners], type=pa.string()) if field.name == "noc" else pc.struct_field(jobs, field.name)
+        for field in JOB_TYPE
+    ]
+    rebuilt = pa.ListArray.from_arrays(
+        history.offsets, pa.StructArray.from_arrays(fields, fields=list(JOB_TYPE))
+    )
+    pool = pool.set_column(pool.schema.get_field_index("work_history"), "work_history", rebuilt)
+    return pool.set_column(
+        pool.schema.get_field_index("primary_noc"), "primary_noc", pa.array(nocs, type=pa.string())
+    )
+
+
+def with_calibrated_categories(
+    pool: pa.Table,
+    bands: NDArray[np.int64],
+    on: datetime.date,
+    generator: np.random.Generator,
+    shares: dict[str, NDArray[np.float64]],
+) -> pa.Table:
+    """Occupation category membership drawn at ``shares`` (per category, per fine band).
+
+    A profile's occupation does not enter its CRS, so moving it leaves the score distribution as it
+    is. Profiles whose NOC falls in a calibrated category first get one in none of them; then, band
+    by band, as many profiles as the share asks for, among those the category would take with one
+    of its NOCs (work history, Canadian experience, education and job offer as its rules say:
+    the eligibility engine decides), get a NOC of its list in force on ``on``. A profile is drawn
+    for one category at most, and one that its new occupation would take out of the pool (FST needs
+    a skilled trade) keeps its own. Categories with no calibrated share, and the French category
+    (French results would change the score), keep their NOC as first drawn.
+    """
+    rules = rules_package.at(on).eligibility
+    calibrated = [category for category in rules.categories if category.key in shares]
+    if not calibrated:
+        return pool
+    skilled = _skilled_nocs()
+    skilled_codes = skilled.astype(np.int64)
+    members = {category.key: np.asarray(category.nocs, dtype=bool)[skilled_codes] for category in calibrated}
+    neutral = skilled[~np.any(np.stack(list(members.values())), axis=0)]
+    nocs = np.array(pool.column("primary_noc").to_pylist(), dtype=skilled.dtype)
+    codes_now = nocs.astype(np.int64)
+    in_some = np.zeros(len(nocs), dtype=bool)
+    for category in calibrated:
+        in_some |= np.asarray(category.nocs, dtype=bool)[codes_now]
+    nocs[in_some] = neutral[generator.integers(0, len(neutral), size=int(in_some.sum()))]
+    drawn = np.zeros(len(nocs), dtype=bool)
+    band_sizes = np.bincount(bands, minlength=len(FINE_BANDS))
+    for category in calibrated:
+        listed = skilled[members[category.key]]
+        trial = listed[generator.integers(0, len(listed), size=len(nocs))]
+        _, _, assessment, _ = assess_table(
+            with_noc(pool, trial), on, categories=[category.key], streams=False
+        )
+        could = assessment.categories[category.key].eligible & ~drawn
+        wanted = np.rint(shares[category.key] * band_sizes).astype(np.int64)
+        for band in range(len(FINE_BANDS)):
+            rows = np.flatnonzero(could & (bands == band))
+            chosen = generator.permutation(rows)[: wanted[band]]
+            nocs[chosen] = trial[chosen]
+            drawn[chosen] = True
+    calibrated_pool = with_noc(pool, nocs)
+    # A skilled trade is what qualifies some profiles for FST: one the change would take out of the
+    # pool keeps the occupation it was drawn with.
+    _, _, assessment, _ = assess_table(calibrated_pool, on, categories=(), streams=False)
+    if assessment.in_pool.all():
+        return calibrated_pool
+    first_drawn = np.array(pool.column("primary_noc").to_pylist(), dtype=skilled.dtype)
+    return with_noc(pool, np.where(assessment.in_pool, nocs, first_drawn))
