@@ -194,6 +194,12 @@ class _ProfileDays:
 
 
 @functools.cache
+def _effective_dates() -> tuple[datetime.date, ...]:
+    """The days on which the law changes (the parameter tree's, read once)."""
+    return default_tree().effective_dates()
+
+
+@functools.cache
 def _changed_parameters(day: datetime.date) -> tuple[str, ...]:
     tree = default_tree()
     return tuple(name for name in tree if day in tree[name].effective_dates and day != tree.first_day)
@@ -215,8 +221,7 @@ class _Window:
 
     @staticmethod
     def of(start: datetime.date, end: datetime.date) -> _Window:
-        tree = default_tree()
-        changes = [day for day in tree.effective_dates() if start < day < end]
+        changes = [day for day in _effective_dates() if start < day < end]
         snapshots = [rules_package.at(day) for day in (start, *changes)]
         common = np.array(sorted({start, *month_starts(start, end), *changes}), dtype="datetime64[D]")
         return _Window(
@@ -363,8 +368,7 @@ def _passes(rows: _Rows) -> list[_Pass]:
     (on the era's first row day) unless its jobs would count differently there (:func:`_fitting`),
     then the next, made on the first day of the rows left. A pass's day is not after any of its
     rows' days, so that a result valid on a row's day is valid on the pass's day."""
-    tree = default_tree()
-    effective = np.array(tree.effective_dates(), dtype="datetime64[D]")
+    effective = np.array(_effective_dates(), dtype="datetime64[D]")
     eras = np.searchsorted(effective, rows.day, side="right") - 1
     passes: list[_Pass] = []
     for era in np.unique(eras):
@@ -525,13 +529,13 @@ def _why(
     reasons: list[str] = []
     if outcome.age[row] != outcome.age[previous]:
         reasons.append(f"turns {int(outcome.age[row])}")
-    snapshot = rules_package.at(day)
     for slot, expiry in days.expiry.items():
         result: LanguageResult | None = getattr(profile, slot)
         if expiry == day and result is not None:
+            validity = rules_package.at(day).language.result_validity_years
             reasons.append(
-                f"the {SLOT_WORDS[slot]} result of {result.test_date} is "
-                f"{snapshot.language.result_validity_years} years old: it no longer counts"
+                f"the {SLOT_WORDS[slot]} result of {result.test_date} is {validity} years old: "
+                "it no longer counts"
             )
     for name, values in (("Canadian", outcome.canadian_work_years), ("foreign", outcome.foreign_work_years)):
         if values[row] != values[previous]:
