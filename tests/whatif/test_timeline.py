@@ -11,6 +11,9 @@ import datetime
 import random
 from typing import Any
 
+import pytest
+
+from openentry.services import timeline as timeline_service
 from openentry.services.eligibility import eligibility_profiles
 from openentry.services.scoring import RawProfile, score_profiles
 from openentry.services.timeline import timeline_profiles
@@ -306,3 +309,11 @@ def test_every_day_equals_scoring_on_that_day() -> None:
             assert states[index] == (scored[index]["total"], _met(decided[index])), (profile, day)
         day += datetime.timedelta(days=1)
     assert changed_at_the_edge >= 5
+
+
+def test_chunks_of_profiles_give_the_same_timelines(monkeypatch: pytest.MonkeyPatch) -> None:
+    generator = random.Random(7)
+    raw = [RawProfile(career(generator, number)) for number in range(6)]
+    whole = timeline_profiles(raw, START, 3, require_id=True)
+    monkeypatch.setattr(timeline_service, "ROWS_PER_PASS", 200)
+    assert timeline_profiles(raw, START, 3, require_id=True) == whole

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from openentry.services.scoring import RawProfile
+from openentry.services.scoring import RawProfile, score_profiles
 from openentry.services.whatif import ProfileFailure, WhatIf, apply_edits, whatif_profiles
 
 ON = datetime.date(2026, 1, 5)
@@ -365,3 +365,47 @@ def test_typed_results() -> None:
     assert isinstance(results[0], WhatIf) and not isinstance(results[0], ProfileFailure)
     assert results[0].changes[0].gain == 600
     assert results[0].eligibility.programs == {"fsw": False, "cec": True, "fst": False}
+
+
+def test_a_profile_that_fails_on_the_day_among_others() -> None:
+    # A result dated after the day is an error of the day (as `openentry score` says); the
+    # profiles around it keep their own changes.
+    future = {
+        **IELTS_PROFILE,
+        "id": "future",
+        "first_language": {**IELTS_PROFILE["first_language"], "test_date": "2026-02-01"},
+    }
+    raw = [
+        RawProfile({**IELTS_PROFILE, "id": "a"}),
+        RawProfile(future),
+        RawProfile({**TEF_PROFILE, "id": "b"}),
+    ]
+    lines = whatif_profiles(raw, ON, require_id=True)
+    scored = score_profiles(raw, ON, require_id=True)
+    assert (
+        lines[1]
+        == scored[1]
+        == {
+            "id": "future",
+            "error": {
+                "field": "first_language.test_date",
+                "message": "2026-02-01 is after the scoring date 2026-01-05",
+            },
+        }
+    )
+    assert (lines[0]["total"], lines[2]["total"]) == (373, 337)
+    assert _gains(lines[0]) == _gains(_whatif(IELTS_PROFILE))
+    assert _gains(lines[2]) == _gains(_whatif(TEF_PROFILE))
+
+
+def test_work_years_follow_the_work_history() -> None:
+    # With a work history the years counted come from the jobs, not from canadian_work_years: no
+    # change edits it (the timeline gives the day the next year counts).
+    profile = {
+        **IELTS_PROFILE,
+        "canadian_work_years": 0,
+        "work_history": [{"noc": "21231", "start": "2025-06-01", "hours_per_week": 40, "in_canada": True}],
+    }
+    changes = _whatif(profile)["changes"]
+    assert not [change for change in changes if "canadian_work_years" in change["edits"]]
+    assert [change for change in changes if "spouse_canadian_work_years" in change["edits"]]
