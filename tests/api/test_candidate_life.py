@@ -7,13 +7,13 @@ import datetime
 
 import pytest
 from sqlalchemy import func, select
-from tests.api.conftest import SETUP, Service, candidate_profile, now_text
-from tests.pool.conftest import CRS_BY_AGE
 
 import openentry.api.audit as audit_module
 from openentry.db import session_scope
 from openentry.db.models import RoundRow
 from openentry.db.service_models import AuditRow
+from tests.api.conftest import SETUP, Service, candidate_profile, now_text
+from tests.pool.conftest import CRS_BY_AGE
 
 
 def _audit(service: Service) -> list[tuple[object, ...]]:

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+
 from tests.api.conftest import Service, free_port, now_text, running_service
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "data" / "crs-examples.jsonl").read_text().splitlines()[0])
@@ -54,7 +55,8 @@ def test_profiles_per_request_are_capped_and_the_cap_is_said(database_url: str) 
         assert _problem(client.post("/v1/score", json=four)) == (
             413,
             "body",
-            "4 profiles in one request; this service takes at most 3 per request: send the others in further requests",
+            "4 profiles in one request; this service takes at most 3 per request: "
+            "send the others in further requests",
         )
         assert client.post("/v1/score", json=four[:3]).status_code == 200
         document = client.get("/openapi.json").json()

@@ -121,7 +121,13 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
         schemas.pop(name, None)
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
-            for status, response in operation.get("responses", {}).items():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                # Any body may be unreadable (400) or over the size limit (413).
+                for status in ("400", "413"):
+                    responses.setdefault(status, {})
+            for status, response in responses.items():
                 if status.startswith(("4", "5")):
                     response.update(problem_response_description(int(status)))
+            operation["responses"] = dict(sorted(responses.items()))
     return document

@@ -103,18 +103,6 @@ class HistoryCheckLine(BaseModel):
     reasons: list[str] = Field(description="Why it would or would not have been invited")
 
 
-class HistoryRoundsLine(BaseModel):
-    """Every published round (and Ontario draw) the profile would have been invited in
-    (``openentry history check --all``)."""
-
-    model_config = _OPEN
-
-    id: str | None
-    invited: bool
-    rounds: list[int | str] = Field(description="The rounds it would have been invited in")
-    invitations: list[dict[str, object]] = Field(description="Those rounds: date, name, CRS, cut-off")
-
-
 class Health(BaseModel):
     """The service answers."""
 

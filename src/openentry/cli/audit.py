@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 
 from openentry.cli.database import DatabaseOption, open_engine
-from openentry.cli.inputs import write_json_lines
 
 audit_app = typer.Typer(help="The service's append-only audit trail: list.", no_args_is_help=True)
 
@@ -26,4 +26,5 @@ def list_entries(
     from openentry.api.audit import audit_entries
 
     entries = audit_entries(open_engine(db), actor=actor, action=action, after=after, limit=limit)
-    write_json_lines([entry.as_json() for entry in entries])
+    for entry in entries:
+        typer.echo(json.dumps(entry.as_json(), ensure_ascii=False))

@@ -9,7 +9,6 @@ import typer
 
 from openentry.cli.database import DatabaseOption, open_engine
 from openentry.cli.errors import UsageError
-from openentry.cli.inputs import write_json_lines
 
 user_app = typer.Typer(
     help="Accounts of the service: add, list, revoke; tokens shown once.", no_args_is_help=True
@@ -49,7 +48,8 @@ def list_accounts(db: DatabaseOption = None) -> None:
     """Every account (never a token), revoked ones included, as JSON Lines."""
     from openentry.api.accounts import list_users
 
-    write_json_lines([account.as_json() for account in list_users(open_engine(db))])
+    for account in list_users(open_engine(db)):
+        typer.echo(json.dumps(account.as_json()))
 
 
 @user_app.command("revoke")

@@ -3,7 +3,9 @@
 Each route reads its input as the command does, calls the command's service and answers the
 command's objects: ``POST /v1/score`` is ``openentry score``, ``POST /v1/eligibility`` is
 ``openentry eligibility``, ``GET /v1/history/rounds/{number}`` is ``openentry history show N
---json`` and the checks are ``openentry history check`` (interfaces.md §2, §4, §6, §9).
+--json`` and the check of a round is ``openentry history check --round N`` (interfaces.md §2, §4,
+§6, §9). ``history check --all`` (every published round, about ten seconds of work a request)
+is left to the command line: on a public route it would let anyone keep the service busy.
 """
 
 from __future__ import annotations
@@ -15,17 +17,16 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
 
 from openentry import __version__
 from openentry.api.batching import ProfileBatcher
 from openentry.api.bodies import one_or_list, profiles_request_body, read_profiles
+from openentry.api.catalogue import CatalogueCache
 from openentry.api.problems import ProblemError, problem_responses, usage_problem
 from openentry.api.schemas import (
     EligibilityLine,
     Health,
     HistoryCheckLine,
-    HistoryRoundsLine,
     ProfileErrorLine,
     PublishedRound,
     ScoreLine,
@@ -36,8 +37,7 @@ from openentry.cli.history import _as_dict, _find
 from openentry.cli.inputs import UsageError, parse_day
 from openentry.history.catalogue import AnyRound, RoundCatalogue
 from openentry.history.provincial import ProvincialDraw
-from openentry.history.replay import check_all_rounds, check_draw, check_round, prepare_profiles
-from openentry.history.store import load_catalogue
+from openentry.history.replay import check_draw, check_round, prepare_profiles
 from openentry.services.eligibility import eligibility_profiles
 from openentry.services.scoring import score_profiles
 
@@ -71,11 +71,10 @@ async def compute(function: Callable[..., T], size: int, *arguments: object, **o
     return await run_in_threadpool(function, *arguments, **options)
 
 
-def published(engine: Engine, number: str) -> tuple[RoundCatalogue, AnyRound]:
-    """The catalogue and its round or draw ``number``; 404 with the command's words otherwise."""
-    catalogue = load_catalogue(engine)
+def published(catalogue: RoundCatalogue, number: str) -> AnyRound:
+    """The round or draw ``number``; 404 with the command's words otherwise."""
     try:
-        return catalogue, _find(catalogue, number)
+        return _find(catalogue, number)
     except UsageError as error:
         raise ProblemError(404, str(error)) from None
 
@@ -96,6 +95,7 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
     cap = settings.max_profiles
     router = APIRouter(dependencies=[Depends(rate_limited)], tags=["public"])
     profiles_problems = problem_responses(400, 413, 422, 429)
+    catalogues = CatalogueCache()
     # Single profiles arriving together are scored (assessed) in one pass (api/batching.py).
     scoring: ProfileBatcher[tuple[datetime.date, bool]] = ProfileBatcher(
         lambda profiles, key: score_profiles(profiles, key[0], explain=key[1]), cap
@@ -155,7 +155,7 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         """One published round (number, date, name, kind, key, list version, invitations,
         cut-off, tie-break, the pool's score bands when published) or one Ontario draw, as
         ``openentry history show N --json``."""
-        _, found = published(engine, number)
+        found = published(catalogues.get(engine), number)
         return JSONResponse(_as_dict(found))
 
     @router.post(
@@ -173,31 +173,11 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         given = await read_profiles(request, cap)
 
         def check() -> list[dict[str, object]]:
-            _, found = published(engine, number)
+            found = published(catalogues.get(engine), number)
             prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
             if isinstance(found, ProvincialDraw):
                 return check_draw(found, prepared)
             return check_round(found, prepared)
-
-        results = await run_in_threadpool(check)
-        return JSONResponse(one_or_list(given, results))
-
-    @router.post(
-        "/v1/history/check",
-        response_model=HistoryRoundsLine | list[HistoryRoundsLine | ProfileErrorLine],
-        responses=profiles_problems,
-        openapi_extra=profiles_request_body(cap),
-        summary="Every published round each profile would have been invited in (history check --all)",
-    )
-    async def check_every_round(request: Request, engine: DatabaseEngine) -> JSONResponse:
-        """Every published round (and Ontario draw) each profile would have been invited in, as
-        ``openentry history check --all``."""
-        given = await read_profiles(request, cap)
-
-        def check() -> list[dict[str, object]]:
-            catalogue = load_catalogue(engine)
-            prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
-            return check_all_rounds(catalogue.rounds, prepared, catalogue.draws)
 
         results = await run_in_threadpool(check)
         return JSONResponse(one_or_list(given, results))
