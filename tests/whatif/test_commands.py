@@ -11,13 +11,9 @@ from pathlib import Path
 from typing import Any
 
 COMMAND = [sys.executable, "-m", "openentry.cli.main"]
-VALID: dict[str, Any] = {
-    "id": "valid",
-    "age": 29,
-    "marital_status": "never_married",
-    "education": "bachelors",
-    "first_language": {"test": "clb", "reading": 9, "writing": 9, "listening": 9, "speaking": 9},
-}
+# The first worked example (E1, crs-and-programs.md §6: 379 on 2026-01-05), under another id.
+E1 = json.loads((Path(__file__).parents[1] / "data" / "crs-examples.jsonl").read_text().splitlines()[0])
+VALID: dict[str, Any] = {**E1["profile"], "id": "valid"}
 BROKEN: dict[str, Any] = {**VALID, "id": "broken", "education": "phd"}
 
 

@@ -19,6 +19,13 @@ from openentry.services.scoring import RawProfile, score_profiles
 from openentry.services.timeline import timeline_profiles
 
 CLB9 = {"test": "clb", "reading": 9, "writing": 9, "listening": 9, "speaking": 9}
+# Single, 30, bachelor's, CLB 9 x4: core 105 + 120 + 124 = 349, transferability 25 (E1 at 30).
+SINGLE: dict[str, Any] = {
+    "age": 30,
+    "marital_status": "never_married",
+    "education": "bachelors",
+    "first_language": CLB9,
+}
 
 
 def _timeline(profile: dict[str, Any], start: str, months: int = 24) -> dict[str, Any]:
@@ -34,12 +41,7 @@ def _event(line: dict[str, Any], day: str) -> dict[str, Any]:
 def test_a_birthday_lowers_age_points() -> None:
     # Single, bachelor's, CLB 9 x4 (E1 without the age): 29 -> 379; 30 on 2026-05-10: age points
     # 110 -> 105 (crs-and-programs.md §1.2, w/o); 31 on 2027-05-10: 105 -> 99.
-    profile = {
-        "birth_date": "1996-05-10",
-        "marital_status": "never_married",
-        "education": "bachelors",
-        "first_language": CLB9,
-    }
+    profile = {key: value for key, value in SINGLE.items() if key != "age"} | {"birth_date": "1996-05-10"}
     line = _timeline(profile, "2026-01-01")
     assert line["total"] == 379
     assert [(event["on"], event["total"], event["delta"]) for event in line["events"]] == [
@@ -130,10 +132,8 @@ def test_an_open_canadian_job_adds_its_first_year() -> None:
     # issue 11 expects the calendar anniversary, 2026-03-01 (see the report). That day: core 0 -> 40
     # (w/o), transferability education T1 25 + 13; CEC gained.
     profile = {
+        **SINGLE,
         "age": 28,
-        "marital_status": "never_married",
-        "education": "bachelors",
-        "first_language": CLB9,
         "primary_noc": "21231",
         "work_history": [{"noc": "21231", "start": "2025-03-01", "hours_per_week": 37.5, "in_canada": True}],
     }
@@ -150,14 +150,7 @@ def test_an_open_canadian_job_adds_its_first_year() -> None:
 
 
 def test_the_profile_leaves_the_pool_twelve_months_after_it_was_submitted() -> None:
-    profile = {
-        "age": 30,
-        "marital_status": "never_married",
-        "education": "bachelors",
-        "canadian_work_years": 1,
-        "first_language": CLB9,
-        "submitted_at": "2025-09-15T10:00:00Z",
-    }
+    profile = {**SINGLE, "canadian_work_years": 1, "submitted_at": "2025-09-15T10:00:00Z"}
     line = _timeline(profile, "2026-01-01")
     assert line["in_pool"] is True
     assert line["events"] == [
@@ -177,14 +170,7 @@ def test_the_profile_leaves_the_pool_twelve_months_after_it_was_submitted() -> N
 
 
 def test_a_profile_submitted_inside_the_window_enters_the_pool_that_day() -> None:
-    profile = {
-        "age": 30,
-        "marital_status": "never_married",
-        "education": "bachelors",
-        "canadian_work_years": 1,
-        "first_language": CLB9,
-        "submitted_at": "2026-03-10T23:30:00-05:00",
-    }
+    profile = {**SINGLE, "canadian_work_years": 1, "submitted_at": "2026-03-10T23:30:00-05:00"}
     line = _timeline(profile, "2026-01-01")
     assert line["in_pool"] is False
     # 23:30 in UTC-5 is 04:30 UTC on 2026-03-11: a day is a UTC day.
@@ -197,13 +183,7 @@ def test_a_profile_submitted_inside_the_window_enters_the_pool_that_day() -> Non
 def test_a_change_of_the_law_on_its_day() -> None:
     # 2025-03-25: arranged-employment points removed (crs-and-programs.md §5): an offer in TEER
     # 0 major group 00 loses its 200 points that day.
-    profile = {
-        "age": 30,
-        "marital_status": "never_married",
-        "education": "bachelors",
-        "first_language": CLB9,
-        "job_offer": "teer0_major_group_00",
-    }
+    profile = {**SINGLE, "job_offer": "teer0_major_group_00"}
     line = _timeline(profile, "2025-01-01", months=6)
     event = _event(line, "2025-03-25")
     assert (event["delta"], event["lines"]) == (-200, {"additional.arranged_employment": -200})
