@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openentry.forecast.chances import Simulations, profile_chances
+from openentry.forecast.chances import ProfilePath, Simulations, profile_chances
 from openentry.forecast.pool import fit
 from openentry.history.rounds import PublishedRound
 from tests.forecast.conftest import Invoke, write_profiles
@@ -102,9 +102,32 @@ def test_an_invalid_profile_has_its_error_on_its_line(invoke: Invoke, tmp_path: 
     assert fine["id"] == "cec" and "within" in fine
 
 
+def test_a_profile_that_leaves_the_pool_is_not_invited_after(invoke: Invoke, tmp_path: Path) -> None:
+    """Submitted 2025-09-10: it leaves the pool on 2026-09-10, three weeks into the forecast (the
+    timeline says so); its chances stop growing then."""
+    leaving = CANADIAN_GRADUATE | {"id": "leaving", "submitted_at": "2025-09-10T00:00:00Z"}
+    path = write_profiles(tmp_path, "leaving.jsonl", [leaving, CANADIAN_GRADUATE])
+    ran = invoke("chances", str(path), "--as-of", "2026-08-20")
+    assert ran.status == 0
+    leaves, stays = ran.lines()
+    leaves_within, stays_within = leaves["within"], stays["within"]
+    assert isinstance(leaves_within, dict) and isinstance(stays_within, dict)
+    assert leaves_within["1"] == leaves_within["3"] == leaves_within["12"] < stays_within["12"] == 1.0
+    assert leaves_within["1"] <= stays_within["1"]
+
+
 @pytest.fixture(scope="module")
 def simulations(rounds: list[PublishedRound]) -> Simulations:
     return Simulations(fit(rounds, datetime.date(2026, 8, 20)), 366.0)
+
+
+def _steady(simulations: Simulations, crs: int) -> ProfilePath:
+    """A profile at ``crs`` all year that qualifies for every kind held."""
+    return ProfilePath(
+        days=np.zeros(1),
+        totals=np.array([crs]),
+        qualifies={key: np.ones(1, dtype=bool) for key in simulations.active},
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -112,12 +135,10 @@ def simulations(rounds: list[PublishedRound]) -> Simulations:
 def test_probabilities_never_fall_with_the_months_nor_the_score(
     simulations: Simulations, crs: int, months: list[int]
 ) -> None:
-    kinds = simulations.active
-    lower = profile_chances(simulations, crs, kinds, months)["within"]
-    higher = profile_chances(simulations, crs + 10, kinds, months)["within"]
+    lower = profile_chances(simulations, _steady(simulations, crs), months)["within"]
+    higher = profile_chances(simulations, _steady(simulations, crs + 10), months)["within"]
     assert isinstance(lower, dict) and isinstance(higher, dict)
     values = [lower[str(month)] for month in sorted(months)]
     assert values == sorted(values)
     assert all(0.0 <= value <= 1.0 for value in values)
     assert all(higher[key] >= lower[key] for key in lower)
-    assert np.isfinite(values).all()

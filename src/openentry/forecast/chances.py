@@ -2,21 +2,24 @@
 
 For each profile (interfaces.md §8, ``openentry chances``):
 
-1. its CRS on the day asked about (the scorer, services/scoring.py). The score is held for the
-   months ahead: the month-by-month timeline (age, work years, test expiry) is not used yet;
-2. the kinds of round it qualifies for that day (services/eligibility.py): general rounds when it
-   is in the pool (eligible for FSW, CEC or FST), each program it is eligible for, each category
-   it meets with its work rules (a category also needs one of the programs), PNP rounds when it
-   holds a provincial nomination. Only kinds held in the 12 months before that day are expected
-   again (forecast/outlook.py); the others are taken as not held;
+1. its CRS and the programs and categories it meets, day by day over the months ahead: the
+   timeline of the what-if issue (services/timeline.py: age follows the birth date, work years
+   the work history, a language result stops counting at 2 years, the profile leaves the pool 12
+   months after ``submitted_at``, the law changes on its dates);
+2. the kinds of round it qualifies for on each day: general rounds while it is in the pool
+   (meets FSW, CEC or FST), each program it meets, each category it meets (work rules included;
+   a category also needs a program), PNP rounds while it is in the pool with a provincial
+   nomination. Only kinds held in the 12 months before that day are expected again
+   (forecast/outlook.py); the others are taken as not held;
 3. each of those kinds' rounds simulated over the months ahead (forecast/outlook.py, ``DRAWS``
-   futures with a fixed seed): the profile is invited by a simulated round whose cut-off is at or
-   below its score (at the cut-off score itself IRCC invites some and not others by the tie-break;
-   it is counted as invited). The probability within N months is the share of futures with such a
-   round within N calendar months; it cannot fall as N grows. Kinds are simulated independently.
+   futures with a fixed seed): the profile is invited by a simulated round of a kind it qualifies
+   for on that round's day whose cut-off is at or below its score that day (at the cut-off score
+   itself IRCC invites some and not others by the tie-break; it is counted as invited). The
+   probability within N months is the share of futures with such a round within N calendar
+   months; it cannot fall as N grows. Kinds are simulated independently.
 
-``rounds`` lists, for each kind the profile qualifies for, the probability that a round of that
-kind invites it within the longest horizon: which kinds carry its chances.
+``rounds`` lists, for each kind the profile qualifies for at some point, the probability that a
+round of that kind invites it within the longest horizon: which kinds carry its chances.
 
 How good these probabilities are is measured in the backtest (forecast/backtest.py, Brier score
 against the past year's frequency).
@@ -27,22 +30,24 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from openentry.forecast.kinds import GENERAL, PROVINCIAL_NOMINEE, RoundKey
-from openentry.forecast.outlook import SimulatedRounds, outlook, simulate
+from openentry.forecast.outlook import DRAWS, SimulatedRounds, outlook, simulate
 from openentry.forecast.pool import PoolView
 from openentry.forecast.service import ForecastInputError, view_on
 from openentry.history.rounds import PublishedRound
-from openentry.services.eligibility import eligibility_profiles
-from openentry.services.scoring import RawProfile, score_profiles
+from openentry.services.scoring import RawProfile, validate_profiles
+from openentry.services.timeline import Timeline, timeline
+from openentry.services.whatif import failure_lines
 
 DEFAULT_MONTHS = (1, 3, 6, 12)
 LONGEST_MONTHS = 60
 ACTIVE_DAYS = 365  # kinds held in this many days before the day asked about are expected again
-SCORE_BASIS = "the CRS on the day asked about, held for the months ahead"
+SCORE_BASIS = "the timeline: the CRS, programs and categories day by day ahead (openentry timeline)"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -52,35 +57,61 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def qualifying_kinds(line: dict[str, object], nominated: bool, active: Sequence[RoundKey]) -> list[RoundKey]:
-    """The active kinds a profile's eligibility line (interfaces.md §4) qualifies it for."""
-    programs = line.get("programs")
-    categories = line.get("categories")
-    eligible_programs = {
-        name
-        for name, decision in (programs.items() if isinstance(programs, dict) else [])
-        if isinstance(decision, dict) and decision.get("eligible") is True
-    }
-    in_pool = bool(eligible_programs)
-    chosen: list[RoundKey] = []
-    for key in active:
-        if key.kind == GENERAL:
-            qualifies = in_pool
-        elif key.program == PROVINCIAL_NOMINEE:
-            qualifies = in_pool and nominated
-        elif key.program is not None:
-            qualifies = key.program in eligible_programs
-        else:
-            decision = categories.get(key.category or "") if isinstance(categories, dict) else None
-            qualifies = in_pool and isinstance(decision, dict) and decision.get("eligible") is True
-        if qualifies:
-            chosen.append(key)
-    return chosen
+@dataclass(frozen=True)
+class ProfilePath:
+    """A profile's score and the kinds it qualifies for, as step functions of the day: from
+    ``days[i]`` days after the day asked about (``days[0] == 0``) they are ``totals[i]`` and
+    ``qualifies[key][i]``."""
+
+    days: NDArray[np.float64]
+    totals: NDArray[np.int64]
+    qualifies: dict[RoundKey, NDArray[np.bool_]]
+
+    def step(self, days: NDArray[np.float64]) -> NDArray[np.int64]:
+        """The step in force on each of ``days``."""
+        index = np.searchsorted(self.days, days, side="right") - 1
+        step: NDArray[np.int64] = np.maximum(index, 0).astype(np.int64)
+        return step
 
 
-def _invited(simulated: SimulatedRounds, crs: int, horizon_days: float) -> NDArray[np.bool_]:
-    """For each future: a round of the kind within the horizon cut at or below ``crs``."""
-    invited: NDArray[np.bool_] = simulated.first_within(horizon_days) <= crs
+def _qualifies(key: RoundKey, in_pool: bool, meets: frozenset[str], nominated: bool) -> bool:
+    if not in_pool:
+        return False
+    if key.kind == GENERAL:
+        return True
+    if key.program == PROVINCIAL_NOMINEE:
+        return nominated
+    return (key.program or key.category or "") in meets
+
+
+def profile_path(found: Timeline, nominated: bool, active: Sequence[RoundKey]) -> ProfilePath:
+    """The step functions of a profile's timeline (its first day, then every event)."""
+    start = found.start
+    days = [0.0]
+    totals = [found.total]
+    states = [(found.in_pool, frozenset(found.meets))]
+    for event in found.events:
+        meets = (states[-1][1] | frozenset(event.gained)) - frozenset(event.lost)
+        days.append(float((event.on - start).days))
+        totals.append(event.total)
+        states.append((event.in_pool, meets))
+    return ProfilePath(
+        days=np.array(days),
+        totals=np.array(totals, dtype=np.int64),
+        qualifies={
+            key: np.array([_qualifies(key, in_pool, meets, nominated) for in_pool, meets in states])
+            for key in active
+        },
+    )
+
+
+def _invited(simulated: SimulatedRounds, path: ProfilePath, horizon_days: float) -> NDArray[np.bool_]:
+    """For each future: a round of the kind within the horizon, on a day the profile qualifies for
+    the kind, cut at or below its score that day."""
+    step = path.step(simulated.days)
+    qualifies = path.qualifies[simulated.key][step]
+    reached = (simulated.days <= horizon_days) & qualifies & (simulated.cutoffs <= path.totals[step])
+    invited: NDArray[np.bool_] = np.any(reached, axis=1)
     return invited
 
 
@@ -99,19 +130,17 @@ class Simulations:
         return self._made[key]
 
 
-def profile_chances(
-    simulations: Simulations, crs: int, kinds: Sequence[RoundKey], months: Sequence[int]
-) -> dict[str, object]:
-    """``within`` (by months) and ``rounds`` (by kind) for one profile's score and kinds."""
+def profile_chances(simulations: Simulations, path: ProfilePath, months: Sequence[int]) -> dict[str, object]:
+    """``within`` (by months) and ``rounds`` (by kind) for one profile's path."""
     day = simulations.view.day
     horizons = {number: float((add_months(day, number) - day).days) for number in months}
+    kinds = [key for key in simulations.active if path.qualifies[key].any()]
     within: dict[str, float] = {}
     for number in sorted(months):
-        invited = np.zeros(0, dtype=bool)
+        invited = np.zeros(DRAWS, dtype=bool)
         for key in kinds:
-            by_kind = _invited(simulations.of(key), crs, horizons[number])
-            invited = by_kind if invited.size == 0 else invited | by_kind
-        within[str(number)] = round(float(invited.mean()), 3) if invited.size else 0.0
+            invited |= _invited(simulations.of(key), path, horizons[number])
+        within[str(number)] = round(float(invited.mean()), 3)
     longest = horizons[max(months)]
     rounds = []
     for key in kinds:
@@ -120,7 +149,7 @@ def profile_chances(
             {
                 **key.as_dict(),
                 "key": key.key,
-                "probability": round(float(_invited(simulated, crs, longest).mean()), 3),
+                "probability": round(float(_invited(simulated, path, longest).mean()), 3),
                 "expected_rounds": round(float((simulated.days <= longest).sum(axis=1).mean()), 1),
             }
         )
@@ -136,29 +165,24 @@ def chances_profiles(
 ) -> list[dict[str, object]]:
     """One line per profile, in input order: its chances, or its error as ``openentry score``."""
     day = view.day
-    scores = score_profiles(raw_profiles, day, require_id=require_id)
-    eligibility = eligibility_profiles(raw_profiles, day, require_id=require_id)
+    valid, positions, errors = validate_profiles(raw_profiles, require_id)
+    results: list[dict[str, object]] = [{} for _ in raw_profiles]
+    for position, line in failure_lines(raw_profiles, errors).items():
+        results[position] = line
     simulations = Simulations(view, float((add_months(day, max(months)) - day).days))
-    results: list[dict[str, object]] = []
-    for raw, scored, line in zip(raw_profiles, scores, eligibility, strict=True):
-        if "error" in scored:
-            results.append(scored)
+    timelines = timeline(tuple(valid), day, max(months))
+    for position, profile, found in zip(positions, valid, timelines, strict=True):
+        if not isinstance(found, Timeline):
+            results[position] = found.as_dict()
             continue
-        if "error" in line:
-            results.append(line)
-            continue
-        crs = int(str(scored["total"]))
-        nominated = isinstance(raw.value, dict) and raw.value.get("provincial_nomination") is True
-        kinds = qualifying_kinds(line, nominated, simulations.active)
-        results.append(
-            {
-                "id": scored["id"],
-                "crs": crs,
-                **profile_chances(simulations, crs, kinds, months),
-                "as_of": day.isoformat(),
-                "score_basis": SCORE_BASIS,
-            }
-        )
+        path = profile_path(found, profile.provincial_nomination, simulations.active)
+        results[position] = {
+            "id": found.id,
+            "crs": found.total,
+            **profile_chances(simulations, path, months),
+            "as_of": day.isoformat(),
+            "score_basis": SCORE_BASIS,
+        }
     return results
 
 
