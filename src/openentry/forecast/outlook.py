@@ -14,7 +14,9 @@ total), changing them in steps. So the model is the recent past, robustly:
 
 **Cut-off**: where the kind's qualified stock on that day (the pool model, forecast/pool.py, moved
 on by the inflow and by the drain of other kinds' rounds) reaches the size, with the kind's share
-(forecast/calibration.py). Two kinds are not forecast from the pool:
+(forecast/calibration.py): :func:`cutoff_on`, the answer when the size is given. When the size is
+forecast too, the point forecast is the mean of that and the kind's last cut-off
+(:func:`forecast_cutoff`). Two kinds are not forecast from the pool:
 
 - PNP rounds invite nearly every nominee; their cut-off is 600 plus the lowest core score among
   nominees, which no published band shows (the top band is 601-1200). The forecast is the median
