@@ -1,12 +1,18 @@
-"""Speed of the CRS scorer: the array formulas alone, `openentry score` end to end on a Parquet
-pool, and the per-profile reference implementation used by the tests. Prints figures (best of
-several runs, and the median where the machine's other work makes runs vary); asserts nothing.
+"""Speed of the CRS scorer: ``openentry score POOL.parquet --out OUT`` as a whole process (next to
+an older checkout's, measured in the same run), its stages, the array formulas alone, and the
+per-profile reference implementation used by the tests. Prints figures; asserts nothing.
 
     .venv/bin/python scripts/bench_scoring.py [--size 1000000] [--pool POOL.parquet]
+        [--runs 7] [--baseline OLD_CHECKOUT] [--skip-parts]
 
 Without ``--pool`` a synthetic pool is generated once and cached as Parquet in the temporary
-folder. Targets on a 2-core machine, 1,000,000 profiles: the scorer alone at 10 million
-profiles/s or more; ``openentry score POOL.parquet --out OUT.parquet`` under 2 s.
+folder. The whole process is timed from its start to its exit (``subprocess.run``), the runs of
+each variant interleaved so that a busy machine slows them alike; its CPU time (user + system,
+all threads) is printed beside it, steadier than the wall time when other work shares the
+machine. With ``--baseline`` the same command runs from the source tree at OLD_CHECKOUT
+(``PYTHONPATH=OLD_CHECKOUT/src python -m openentry.cli.main score ...``; a ``git worktree add``
+of an older commit). Targets on a 2-core machine, 1,000,000 profiles: the whole ``openentry
+score POOL.parquet --out OUT.parquet`` under 1 s; the scorer alone at 10 million profiles/s or more.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import contextlib
 import datetime
 import io
+import os
 import statistics
 import subprocess
 import sys
@@ -32,7 +39,7 @@ from bench_pool import synthetic_pool
 from tests.reference.crs_reference import reference_score
 
 from openentry import rules
-from openentry.cli.scoring import score_parquet_file
+from openentry.cli.scoring import ParquetReader, score_parquet_file
 from openentry.profiles.columnar import columns_from_table, profiles_from_table
 from openentry.rules.candidates import derive_factors
 from openentry.rules.crs import score
@@ -41,53 +48,130 @@ DAY = datetime.date(2026, 11, 21)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pool", type=Path, help="a Parquet pool to use instead of a synthetic one")
+    parser.add_argument("--runs", type=int, default=7, help="runs of each whole-process variant")
+    parser.add_argument("--baseline", type=Path, help="an older checkout whose score to time alongside")
+    parser.add_argument("--skip-parts", action="store_true", help="only the whole processes")
     arguments = parser.parse_args()
     source = arguments.pool or synthetic_pool(arguments.size, arguments.seed, DAY)
+    size = parquet.ParquetFile(source).metadata.num_rows
+    print(f"pool: {size:,} profiles ({source}), scored on {DAY}")
+
+    with tempfile.TemporaryDirectory() as folder:
+        _whole_processes(source, size, Path(folder), arguments.runs, arguments.baseline)
+        if not arguments.skip_parts:
+            _stages(source, Path(folder) / "scores.parquet")
+    if not arguments.skip_parts:
+        _parts(source)
+
+
+def _whole_processes(source: Path, size: int, folder: Path, runs: int, baseline: Path | None) -> None:
+    """Each variant of the command ``runs`` times, interleaved; wall and CPU seconds of each."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    script = str(Path(sys.executable).parent / "openentry")
+    arguments = [str(source), "--on", DAY.isoformat()]
+    variants: dict[str, tuple[list[str], dict[str, str]]] = {
+        "openentry score POOL.parquet --out OUT.parquet": (
+            [script, "score", *arguments, "--out", str(folder / "scores.parquet")],
+            environment,
+        ),
+        "openentry score POOL.parquet --out OUT.jsonl": (
+            [script, "score", *arguments, "--out", str(folder / "scores.jsonl")],
+            environment,
+        ),
+        "python -c 'import numpy, pyarrow.parquet, yaml, pydantic' (the floor)": (
+            [sys.executable, "-c", "import numpy, pyarrow.parquet, yaml, pydantic"],
+            environment,
+        ),
+    }
+    if baseline is not None:
+        old = {**environment, "PYTHONPATH": str(baseline.resolve() / "src")}
+        variants[f"baseline {baseline}: score POOL.parquet --out OUT.parquet"] = (
+            [
+                sys.executable,
+                "-m",
+                "openentry.cli.main",
+                "score",
+                *arguments,
+                "--out",
+                str(folder / "old.parquet"),
+            ],
+            old,
+        )
+    for command, variables in variants.values():  # warm the file cache and the .pyc files
+        subprocess.run(command, check=True, capture_output=True, env=variables)
+    walls: dict[str, list[float]] = {name: [] for name in variants}
+    cpus: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, (command, variables) in variants.items():
+            before = os.times()
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env=variables)
+            walls[name].append(time.perf_counter() - started)
+            after = os.times()
+            cpus[name].append(
+                after.children_user - before.children_user + after.children_system - before.children_system
+            )
+    print(
+        f"whole processes, {runs} runs each, interleaved (best / median; CPU = user + system, all threads):"
+    )
+    width = max(len(name) for name in variants)
+    for name in variants:
+        wall, cpu = walls[name], cpus[name]
+        print(
+            f"  {name:<{width}}  wall {min(wall):.2f} / {statistics.median(wall):.2f} s"
+            f"  CPU {min(cpu):.2f} / {statistics.median(cpu):.2f} s"
+            + (f"  = {size / min(wall):,.0f} profiles/s" if "score" in name else "")
+        )
+
+
+def _stages(source: Path, out: Path) -> None:
+    """Where the time of one in-process run goes (the start-up, then each stage)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    interpreter = time.perf_counter() - started
+    startup = subprocess.run(
+        [sys.executable, "-c", _STARTUP.format(day=DAY)], check=True, capture_output=True, text=True
+    ).stdout.split()
+    print(
+        f"  start-up: interpreter {interpreter:.2f} s + imports {float(startup[0]):.2f} s "
+        f"+ parameter tree loaded and checked, rules of the day {float(startup[1]):.2f} s"
+    )
+    runs = []
+    for _ in range(3):
+        timings: dict[str, float] = {}
+        with contextlib.redirect_stderr(io.StringIO()):
+            score_parquet_file(ParquetReader.open(str(source)), str(out), DAY, explain=False, timings=timings)
+        runs.append(timings)
+    stages = min(runs, key=lambda timings: timings["total"])
+    print(
+        f"  scoring the file in this process (warm): {stages['total']:.2f} s; per-stage sums (stages "
+        f"overlap on threads): read {stages['read']:.2f} s, validate {stages['validate']:.2f} s, "
+        f"derive, score and format {stages['score']:.2f} s, write {stages['write']:.2f} s"
+    )
+
+
+def _parts(source: Path) -> None:
     pool = parquet.read_table(source)
     size = pool.num_rows
-    print(f"pool: {size:,} profiles ({source}), scored on {DAY}")
     snapshot = rules.at(DAY)
     factors, _ = derive_factors(snapshot, columns_from_table(pool).columns)
-
     best = _best(5, lambda: score(snapshot, factors))
-    print(f"scorer alone (factors -> 16 lines, sections, total): {best:.3f} s "
-          f"= {size / best:,.0f} profiles/s")
+    print(
+        f"scorer alone (factors -> 16 lines, sections, total): {best:.3f} s = {size / best:,.0f} profiles/s"
+    )
     timings = _timings(
         5, lambda: score(snapshot, derive_factors(snapshot, columns_from_table(pool).columns)[0])
     )
-    print(f"validate columns + derive factors + score (one thread): {min(timings):.3f} s "
-          f"(median {statistics.median(timings):.3f} s) = {size / min(timings):,.0f} profiles/s")
-
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "scores.parquet"
-        command = [str(Path(sys.executable).parent / "openentry"), "score", str(source), "--out", str(out),
-                   "--on", DAY.isoformat()]
-        timings = _timings(5, lambda: subprocess.run(command, check=True, capture_output=True))
-        print(f"openentry score POOL.parquet --out OUT.parquet (whole process): {min(timings):.2f} s "
-              f"(median {statistics.median(timings):.2f} s) = {size / min(timings):,.0f} profiles/s")
-        runs = []
-        for _ in range(3):
-            timings: dict[str, float] = {}
-            with contextlib.redirect_stderr(io.StringIO()):  # no progress bar
-                score_parquet_file(str(source), str(out), DAY, explain=False, timings=timings)
-            runs.append(timings)
-        stages = min(runs, key=lambda timings: timings["total"])
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        interpreter = time.perf_counter() - started
-        startup = subprocess.run(
-            [sys.executable, "-c", _STARTUP.format(day=DAY)], check=True, capture_output=True, text=True
-        ).stdout.split()
-        print(f"  start-up: interpreter {interpreter:.2f} s + imports {float(startup[0]):.2f} s "
-              f"+ parameter tree loaded and checked {float(startup[1]):.2f} s")
-        print(f"  scoring the file: {stages['total']:.2f} s = read {stages['read']:.2f} s + validate "
-              f"{stages['validate']:.2f} s + derive, score and to Arrow {stages['score']:.2f} s + write "
-              f"{stages['write']:.2f} s (per-stage sums; chunks are scored on threads, so stages overlap)")
-
+    print(
+        f"validate columns + derive factors + score (one thread): {min(timings):.3f} s "
+        f"(median {statistics.median(timings):.3f} s) = {size / min(timings):,.0f} profiles/s"
+    )
     sample = list(profiles_from_table(pool.slice(0, 20_000)))
     elapsed = _best(1, lambda: [reference_score(profile, DAY) for profile in sample])
     print(f"per-profile reference implementation: {len(sample) / elapsed:,.0f} profiles/s")
@@ -98,6 +182,7 @@ import time
 started = time.perf_counter()
 import datetime
 import openentry.cli.main
+import openentry.cli.scoring
 from openentry import rules
 imported = time.perf_counter()
 rules.at(datetime.date.fromisoformat("{day}"))
@@ -106,8 +191,7 @@ print(imported - started, time.perf_counter() - imported)
 
 
 def _timings(runs: int, action: Callable[[], object]) -> list[float]:
-    """``runs`` timings of ``action``, in seconds (other work on the machine makes them vary:
-    the best and the median say more than one)."""
+    """``runs`` timings of ``action``, in seconds."""
     timings = []
     for _ in range(runs):
         started = time.perf_counter()

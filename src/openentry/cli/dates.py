@@ -35,14 +35,14 @@ def moment_help(what: str, default: str | None = None) -> str:
     return f"{what}: {MOMENT_FORMAT}" + (f" ({default})" if default else "")
 
 
-def today_utc() -> datetime.date:
-    """Today's date in UTC: the default scoring and checking day."""
-    return datetime.datetime.now(datetime.UTC).date()
-
-
 def now_utc() -> datetime.datetime:
     """Now, as an aware UTC moment: the default ``--at``."""
     return datetime.datetime.now(datetime.UTC)
+
+
+def today_utc() -> datetime.date:
+    """Today's date in UTC (the machine's own time zone plays no part): the default ``--on``."""
+    return now_utc().date()
 
 
 def _first_day() -> datetime.date:

@@ -113,8 +113,12 @@ def demo(
         replicable_round(round_number)
     except (DemoError, RoundSpecError) as error:
         raise UsageError(str(error)) from None
-    folder = None if db else Path(tempfile.mkdtemp(prefix="openentry-demo-"))
-    url = db or f"sqlite:///{folder / 'openentry.sqlite'}"
+    folder: Path | None = None
+    if db:
+        url = db
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="openentry-demo-"))
+        url = f"sqlite:///{folder / 'openentry.sqlite'}"
     try:
         engine = open_engine(url)
         try:

@@ -1,37 +1,44 @@
-"""``openentry score``: CRS scores as JSON Lines, or a Parquet pool to a Parquet file
-(interfaces.md §2, §5)."""
+"""``openentry score``: CRS scores as JSON Lines, or a Parquet pool to a Parquet or JSON Lines
+file (interfaces.md §2, §5)."""
 
 from __future__ import annotations
 
 import datetime
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, BinaryIO, TypeVar
 
-import pyarrow as pa
-import pyarrow.parquet as parquet
 import typer
 
+from openentry.cli.dates import day_help, parse_date
 from openentry.cli.inputs import (
     EXIT_INVALID_PROFILE,
     UsageError,
     check_writable,
+    input_file,
     parse_day,
     read_profiles,
     write_json_lines,
 )
-from openentry.cli.progress import progress_bar
-from openentry.profiles.columnar import TableError, columns_from_table, dictionary_columns, scoring_columns
-from openentry.services.scoring import score_profiles, score_read_table, scored_table_to_arrow
+from openentry.services.scoring import score_profiles
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as parquet
 
 # Rows per chunk of a columnar pool: large enough for fast array formulas,
 # small enough for a live progress bar.
 PARQUET_CHUNK_ROWS = 250_000
 # Chunks scored at once (the machines this targets have two cores).
 SCORING_THREADS = 2
+# The formats ``--out`` writes for a Parquet pool, by extension.
+OUTPUT_FORMATS = (".parquet", ".jsonl")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,25 +46,54 @@ R = TypeVar("R")
 
 def score(
     path: Annotated[
-        str | None, typer.Argument(help="Profiles: .json, .jsonl, .parquet, or - for standard input")
+        str | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Profiles: .json, .jsonl, .parquet, or - for standard input (the default)",
+        ),
     ] = None,
-    on: Annotated[str | None, typer.Option("--on", help="Scoring date YYYY-MM-DD (default: today)")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help=day_help("Scoring day"))] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add IRCC's 16 itemised lines and the rules version")
     ] = False,
     out: Annotated[
-        str | None, typer.Option("--out", help="With a .parquet input: the .parquet file to write")
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="PATH",
+            help="With a .parquet input: the file to write, .parquet (columns) or .jsonl "
+            "(the lines a JSON input prints)",
+        ),
     ] = None,
 ) -> None:
     """Score profiles with the CRS in force on a date; one JSON line per profile, in input order."""
-    day = parse_day(on)
     if path is not None and path.endswith(".parquet"):
         if out is None:
-            raise UsageError("--out OUT.parquet is required with a .parquet input")
-        failed = score_parquet_file(path, out, day, explain)
-        raise typer.Exit(EXIT_INVALID_PROFILE if failed else 0)
+            raise UsageError("--out OUT.parquet or --out OUT.jsonl is required with a .parquet input")
+        if not out.endswith(OUTPUT_FORMATS) and not Path(out).is_dir():
+            raise UsageError(f"--out {out}: give a file ending in .parquet or .jsonl")
+        if on is not None:
+            parse_date(on, "--on")  # a malformed day is refused before the file is opened
+        reader = ParquetReader.open(path)
+        check_writable(out, example="scores.jsonl" if out.endswith(".jsonl") else "scores.parquet")
+        day = parse_day(on)  # loads the rules while the first chunks are read
+        failed = score_parquet_file(reader, out, day, explain)
+        if failed:
+            where = (
+                "the error_field and error_message columns"
+                if out.endswith(".parquet")
+                else 'the "error" object of their lines'
+            )
+            typer.echo(
+                f"openentry score: {failed:,} of {reader.rows:,} profiles rejected; their errors are in "
+                f"{where} of {out}",
+                err=True,
+            )
+            raise typer.Exit(EXIT_INVALID_PROFILE)
+        return
     if out is not None:
         raise UsageError("--out is for .parquet inputs; JSON results go to standard output")
+    day = parse_day(on)
     given = read_profiles(path)
     results = score_profiles(given.profiles, day, explain=explain, require_id=given.is_batch)
     write_json_lines(results)
@@ -65,85 +101,181 @@ def score(
         raise typer.Exit(EXIT_INVALID_PROFILE)
 
 
-def score_parquet_file(
-    path: str, out: str, day: datetime.date, explain: bool, timings: dict[str, float] | None = None
-) -> int:
-    """Score a Parquet pool chunk by chunk into a Parquet file; returns how many rows failed.
+@dataclass
+class ParquetReader:
+    """A Parquet pool being read chunk by chunk on a thread of its own from the moment it is
+    opened, so that decoding (Arrow's, outside the GIL) overlaps the rest of the start-up (the
+    rules, loaded meanwhile) and the scoring of earlier chunks. At most ``ahead`` chunks wait."""
 
-    Only the columns scoring reads are read, coded strings (inside lists too) as dictionaries.
-    Chunks are scored on ``SCORING_THREADS`` threads (numpy and Arrow release the GIL in their
-    loops) and written in input order while the next ones are scored. ``timings``, when given,
-    receives the seconds of each stage summed over chunks ("read", "validate", "score",
-    "write"; scoring stages overlap one another and the writing) and the wall-clock "total".
-    """
+    path: str
+    schema: pa.Schema
+    rows: int
+    chunks: queue.Queue[object]
+    read_seconds: float = 0.0  # time the thread spent reading
+
+    @classmethod
+    def open(cls, path: str, chunk_rows: int = PARQUET_CHUNK_ROWS, ahead: int = 2) -> ParquetReader:
+        """Open ``path`` and start reading; a UsageError when it is not a readable Parquet file."""
+        import pyarrow as pa
+        import pyarrow.parquet as parquet
+
+        from openentry.profiles.columnar import dictionary_columns, scoring_columns
+
+        file = input_file(path)
+        try:
+            described = parquet.ParquetFile(file, memory_map=True)
+            columns = [described.schema.column(index) for index in range(len(described.schema))]
+            text_paths = [column.path for column in columns if column.physical_type == "BYTE_ARRAY"]
+            schema = described.schema_arrow
+            source = parquet.ParquetFile(
+                file,
+                metadata=described.metadata,
+                memory_map=True,
+                read_dictionary=dictionary_columns(schema, text_paths),
+            )
+        except (pa.ArrowInvalid, OSError) as error:
+            raise UsageError(f"cannot read {path}: not a Parquet file ({error})") from None
+        reader = cls(path, source.schema_arrow, source.metadata.num_rows, queue.Queue(maxsize=ahead))
+        batches = source.iter_batches(batch_size=chunk_rows, columns=scoring_columns(schema))
+        threading.Thread(target=reader._read, args=(batches,), daemon=True).start()
+        return reader
+
+    def _read(self, batches: Iterator[pa.RecordBatch]) -> None:
+        import pyarrow as pa
+
+        started = time.perf_counter()
+        try:
+            read = 0
+            for batch in batches:
+                self.read_seconds += time.perf_counter() - started
+                self.chunks.put(batch)
+                read += 1
+                started = time.perf_counter()
+            if not read:  # a pool without rows: one empty chunk, scored to an output without rows
+                empty = [pa.array([], type=field.type) for field in self.schema]
+                self.chunks.put(pa.RecordBatch.from_arrays(empty, schema=self.schema))
+        except Exception as error:  # handed to the reading side, which raises it
+            self.chunks.put(error)
+        self.chunks.put(None)
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        while (item := self.chunks.get()) is not None:
+            if isinstance(item, Exception):
+                raise UsageError(f"cannot read {self.path}: {item}")
+            yield item
+
+
+def score_parquet_file(
+    source: ParquetReader | str,
+    out: str,
+    day: datetime.date,
+    explain: bool,
+    timings: dict[str, float] | None = None,
+) -> int:
+    """Score a Parquet pool (a path, or a reader already opened) chunk by chunk into ``out``
+    (Parquet columns, or JSON Lines when it ends in ``.jsonl``: the objects ``openentry score``
+    prints for JSON); returns how many rows failed.
+
+    Every column is read (every value is checked, as JSON's are), coded strings (inside lists
+    too) as dictionaries. Chunks are scored on ``SCORING_THREADS`` threads (numpy and Arrow
+    release the GIL in their loops) and written in input order while the next ones are scored.
+    ``timings``, when given, receives the seconds of each stage summed over chunks ("read" on
+    the reading thread, "validate", "score", "write"; the stages overlap) and the wall-clock
+    "total" from here."""
+    import pyarrow as pa
+
+    from openentry.cli.progress import progress_bar
+    from openentry.profiles.columnar import TableError, columns_from_table
+    from openentry.services.scoring import result_lines_text, score_read_table, scored_table_to_arrow
+
     started = time.perf_counter()
+    reader = source if isinstance(source, ParquetReader) else ParquetReader.open(source)
     timings = {} if timings is None else timings
     for stage in ("read", "validate", "score", "write"):
         timings[stage] = 0.0
-    try:
-        described = parquet.ParquetFile(path)
-        columns = [described.schema.column(index) for index in range(len(described.schema))]
-        text_paths = [column.path for column in columns if column.physical_type == "BYTE_ARRAY"]
-        schema = described.schema_arrow
-        source = parquet.ParquetFile(
-            path, metadata=described.metadata, read_dictionary=dictionary_columns(schema, text_paths)
-        )
-    except FileNotFoundError:
-        raise UsageError(f"cannot read {path}: no such file") from None
-    except (pa.ArrowInvalid, OSError) as error:
-        raise UsageError(f"cannot read {path}: not a Parquet file ({error})") from None
-    check_writable(out)
-    batches = _timed_iteration(
-        source.iter_batches(batch_size=PARQUET_CHUNK_ROWS, columns=scoring_columns(schema)), timings, "read"
-    )
+    as_json_lines = out.endswith(".jsonl")
 
-    def score_batch(batch: pa.RecordBatch) -> tuple[pa.Table, int, float, float]:
+    def score_batch(batch: pa.RecordBatch) -> tuple[pa.Table | pa.StringArray, int, int, float, float]:
         chunk_started = time.perf_counter()
         try:
             read = columns_from_table(pa.Table.from_batches([batch]), require_id=True)
         except TableError as error:
-            raise UsageError(f"{path}: {error}") from None
+            raise UsageError(f"{reader.path}: {error}") from None
         validated = time.perf_counter()
         scored = score_read_table(read, day)
-        table = scored_table_to_arrow(scored, explain)
-        return table, len(scored.errors), validated - chunk_started, time.perf_counter() - validated
+        result = (
+            result_lines_text(scored, explain) if as_json_lines else scored_table_to_arrow(scored, explain)
+        )
+        return (
+            result,
+            scored.size,
+            len(scored.errors),
+            validated - chunk_started,
+            time.perf_counter() - validated,
+        )
 
     failed = 0
-    writer: parquet.ParquetWriter | None = None
+    writer: _ParquetWriter | _JsonLinesWriter | None = _JsonLinesWriter(out) if as_json_lines else None
     try:
         with (
-            progress_bar("scoring", source.metadata.num_rows) as advance,
+            progress_bar("scoring", reader.rows) as advance,
             ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool,
         ):
-            for table, errors, validate_seconds, score_seconds in _in_order(
-                pool, score_batch, batches, ahead=SCORING_THREADS
+            for result, rows, errors, validate_seconds, score_seconds in _in_order(
+                pool, score_batch, iter(reader), ahead=SCORING_THREADS
             ):
                 timings["validate"] += validate_seconds
                 timings["score"] += score_seconds
                 write_started = time.perf_counter()
                 if writer is None:
-                    Path(out).parent.mkdir(parents=True, exist_ok=True)
-                    writer = parquet.ParquetWriter(out, table.schema)
-                writer.write_table(table)
+                    writer = _ParquetWriter(out, result.schema)
+                writer.write(result)
                 timings["write"] += time.perf_counter() - write_started
                 failed += errors
-                advance(table.num_rows)
+                advance(rows)
     finally:
         if writer is not None:
             writer.close()
+    timings["read"] = reader.read_seconds
     timings["total"] = time.perf_counter() - started
     return failed
 
 
-def _timed_iteration(items: Iterator[T], timings: dict[str, float], stage: str) -> Iterator[T]:
-    """``items``, adding the time spent producing each to ``timings[stage]``."""
-    while True:
-        started = time.perf_counter()
-        item = next(items, None)
-        timings[stage] += time.perf_counter() - started
-        if item is None:
+class _ParquetWriter:
+    """Scores to Parquet: the id written plain (each is unique: a dictionary would only be
+    tried and dropped), the error columns dictionary-encoded (few distinct messages)."""
+
+    def __init__(self, out: str, schema: pa.Schema) -> None:
+        import pyarrow.parquet as parquet
+
+        self.writer: parquet.ParquetWriter = parquet.ParquetWriter(
+            out, schema, use_dictionary=["error_field", "error_message"]
+        )
+
+    def write(self, table: pa.Table) -> None:
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class _JsonLinesWriter:
+    """Lines of JSON text (an Arrow string array each) to a file, as the bytes Arrow holds."""
+
+    def __init__(self, out: str) -> None:
+        self.stream: BinaryIO = open(out, "wb")  # noqa: SIM115 (closed by close())
+
+    def write(self, lines: pa.StringArray) -> None:
+        import numpy as np
+
+        if len(lines) == 0:
             return
-        yield item
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=lines.offset + len(lines) + 1)
+        first, last = int(offsets[lines.offset]), int(offsets[-1])
+        self.stream.write(memoryview(lines.buffers()[2])[first:last])
+
+    def close(self) -> None:
+        self.stream.close()
 
 
 def _in_order(pool: Executor, function: Callable[[T], R], items: Iterator[T], ahead: int) -> Iterator[R]:

@@ -52,18 +52,24 @@ class NocCatalogue:
 
     def codes_with_prefixes(self, include: Iterable[str], exclude: Iterable[str] = ()) -> NDArray[np.bool_]:
         """A membership table over :data:`CODE_SPACE`: known codes starting with an included prefix
-        and with no excluded prefix (a prefix is a NOC group: major, sub-major, minor or unit)."""
+        and with no excluded prefix (a prefix is a NOC group: major, sub-major, minor or unit).
+
+        The codes starting with a prefix of digits are one range of the code space (``213`` is
+        21300 to 21399; the empty prefix, all of it), so each prefix marks its range; a prefix that
+        is not digits starts no code."""
         key = (tuple(include), tuple(exclude))
         known = self._memberships.get(key)
         if known is not None:
             return known
         included, excluded = key
         member = np.zeros(CODE_SPACE, dtype=np.bool_)
-        for code in self.occupations:
-            if any(code.startswith(prefix) for prefix in included) and not any(
-                code.startswith(prefix) for prefix in excluded
-            ):
-                member[int(code)] = True
+        for prefixes, value in ((included, True), (excluded, False)):
+            for prefix in prefixes:
+                if prefix == "" or (prefix.isdigit() and len(prefix) <= CODE_DIGITS):
+                    width = 10 ** (CODE_DIGITS - len(prefix))
+                    first = int(prefix or 0) * width
+                    member[first : first + width] = value
+        member &= self.teer_by_code >= 0
         member.setflags(write=False)
         self._memberships[key] = member
         return member

@@ -377,12 +377,29 @@ def _language_table(value: object, where: str) -> LanguageTable:
     return LanguageTable(tuple(abilities))
 
 
+# Language tables already built, by the identity of their parameter value (kept here, so that
+# the identity is never reused): every era of a tree reads the same values of a test's history,
+# and the tree is validated by building every era.
+_language_tables: dict[int, tuple[object, LanguageTable]] = {}
+
+
+def _shared_language_table(value: object, where: str) -> LanguageTable:
+    found = _language_tables.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    table = _language_table(value, where)
+    _language_tables[id(value)] = (value, table)
+    return table
+
+
 def _build_language(resolver: _Resolver) -> LanguageRules:
     tests: dict[str, tuple[LanguageEra, ...]] = {}
     for test in codes.LANGUAGE_TESTS[1:]:
         name = f"language.{test}"
         eras = tuple(
-            LanguageEra(effective, None if value is None else _language_table(value, f"{name} {effective}"))
+            LanguageEra(
+                effective, None if value is None else _shared_language_table(value, f"{name} {effective}")
+            )
             for effective, value in resolver.history(name)
         )
         tests[test] = eras

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from openentry import rules as rules_package
-from openentry.profiles.columnar import ReadTable, columns_from_table, table_from_profiles
+from openentry.profiles.columnar import (
+    ReadTable,
+    columns_from_table,
+    ids_are_plain_json_text,
+    table_from_profiles,
+)
 from openentry.profiles.schema import Profile, ProfileError, parse_profile
 from openentry.rules.candidates import derive_factors
 from openentry.rules.crs import LINE_NAMES, SECTION_NAMES, CrsScores, score
@@ -81,14 +88,73 @@ def _result_line(scored: ScoredTable, row: int, explain: bool) -> dict[str, obje
     return line
 
 
+def _result_object(scored: ScoredTable, row: int, explain: bool) -> dict[str, object]:
+    if row in scored.errors:
+        field, message = scored.errors[row]
+        return {"id": scored.ids[row], "error": {"field": field, "message": message}}
+    return _result_line(scored, row, explain)
+
+
 def result_lines(scored: ScoredTable, explain: bool = False) -> Iterator[dict[str, object]]:
     """One JSON-ready object per row: its score, or its error."""
     for row in range(scored.size):
-        if row in scored.errors:
-            field, message = scored.errors[row]
-            yield {"id": scored.ids[row], "error": {"field": field, "message": message}}
-        else:
-            yield _result_line(scored, row, explain)
+        yield _result_object(scored, row, explain)
+
+
+def json_line(item: dict[str, object]) -> str:
+    """One object as a line of JSON Lines, as every command writes it."""
+    return json.dumps(item, ensure_ascii=False, default=str) + "\n"
+
+
+# A text that json.dumps writes as it is between quotes (no quote, backslash or control character).
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+
+
+def result_lines_text(scored: ScoredTable, explain: bool = False) -> pa.StringArray:
+    """:func:`result_lines` as the text of JSON Lines, one string per row (newline included),
+    the very text :func:`json_line` gives each object, built column by column by Arrow.
+
+    A row that is an error, carries warnings, or whose id is absent or needs escaping in JSON is
+    written by :func:`json_line` itself (few rows); every other row is the same template filled
+    with its id and numbers."""
+    size = scored.size
+    ids = scored.id_column.combine_chunks() if scored.size else pa.array([], pa.string())
+    if pa.types.is_dictionary(ids.type):
+        ids = ids.dictionary_decode()
+    ids = ids.cast(pa.string())
+    own = np.zeros(size, dtype=np.bool_)
+    own[list(scored.errors)] = True
+    own[list(scored.warnings)] = True
+    if ids.null_count:
+        own |= np.asarray(ids.is_null().to_numpy(zero_copy_only=False), dtype=np.bool_)
+    if not ids_are_plain_json_text():  # else a valid row's id never needs escaping
+        escaped = pc.match_substring_regex(ids, _NEEDS_ESCAPE).fill_null(False)
+        own |= np.asarray(escaped.to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+    def number(values: np.ndarray) -> pa.Array:
+        return pa.array(values).cast(pa.string())
+
+    pieces: list[object] = ['{"id": "', ids, '"']
+    for name, values in section_arrays(scored.scores).items():
+        pieces += [f', "{name}": ', number(values)]
+    if explain:
+        for position, name in enumerate(LINE_NAMES):
+            pieces += [
+                (', "lines": {' if position == 0 else ", ") + f'"{name}": ',
+                number(scored.scores.lines[name]),
+            ]
+        on = json.dumps(scored.rules.day.isoformat())
+        pieces.append(f'}}, "on": {on}, "rules": {json.dumps(scored.rules.version, ensure_ascii=False)}')
+    pieces.append("}\n")
+    lines = pc.binary_join_element_wise(*pieces, "")
+    rows = np.flatnonzero(own)
+    if len(rows):
+        written = pa.array(
+            [json_line(_result_object(scored, int(row), explain)) for row in rows], pa.string()
+        )
+        lines = pc.replace_with_mask(lines, pa.array(own), written)
+    result: pa.StringArray = lines
+    return result
 
 
 @dataclass(frozen=True)
