@@ -103,6 +103,50 @@ class HistoryCheckLine(BaseModel):
     reasons: list[str] = Field(description="Why it would or would not have been invited")
 
 
+class Change(BaseModel):
+    """One change a person can make (interfaces.md §7): in words, as edits to the profile, and
+    the total it leads to."""
+
+    model_config = _OPEN
+
+    change: str = Field(description='The change in words, e.g. "writing from CLB 8 to CLB 9"')
+    edits: dict[str, Any] = Field(description="Field path: the value it becomes, in the profile's own terms")
+    total: int
+    gain: int
+
+
+class WhatIfLine(BaseModel):
+    """The single changes that raise the profile's CRS, largest gain first (``openentry whatif``)."""
+
+    model_config = _OPEN
+
+    id: str | None
+    total: int
+    changes: list[Change]
+
+
+class TimelineLine(BaseModel):
+    """The days on which the profile's CRS, programs or categories change by themselves, and its
+    total month by month (``openentry timeline``)."""
+
+    model_config = _OPEN
+
+    id: str | None
+    events: list[dict[str, Any]] = Field(description="on, total, delta, why")
+    months: list[dict[str, Any]] = Field(description="The total on the first day of each month")
+
+
+class ChancesLine(BaseModel):
+    """The probability of at least one invitation within so many months (``openentry chances``)."""
+
+    model_config = _OPEN
+
+    id: str | None
+    crs: int
+    within: dict[str, float] = Field(description="Months: probability, never falling with the months")
+    rounds: list[dict[str, Any]] = Field(description="The kinds of round and the probability from each")
+
+
 class Health(BaseModel):
     """The service answers."""
 

@@ -34,7 +34,9 @@ def serve(
     """
     try:
         import uvicorn
+        from pydantic import ValidationError
 
+        from openentry.api.problems import validation_message
         from openentry.api.settings import ServiceSettings
     except ImportError as error:
         if (error.name or "").partition(".")[0] not in API_MODULES:
@@ -46,8 +48,10 @@ def serve(
         os.environ[DATABASE_URL_VARIABLE] = db  # every worker reads it (ServiceSettings.database_url)
     try:
         ServiceSettings()
-    except ValueError as error:
-        raise UsageError(f"serve: a setting is not valid: {' '.join(str(error).split())}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = f"OPENENTRY_{str(first['loc'][0]).upper()}" if first["loc"] else "OPENENTRY_*"
+        raise UsageError(f"serve: {variable}: {validation_message(first)}") from None
     open_engine(db).dispose()  # created or migrated here, once, before the workers open it
     uvicorn.run(
         "openentry.api.app:create_app",

@@ -24,22 +24,30 @@ from openentry.api.bodies import one_or_list, profiles_request_body, read_profil
 from openentry.api.catalogue import CatalogueCache
 from openentry.api.problems import ProblemError, problem_responses, usage_problem
 from openentry.api.schemas import (
+    ChancesLine,
     EligibilityLine,
     Health,
     HistoryCheckLine,
     ProfileErrorLine,
     PublishedRound,
     ScoreLine,
+    TimelineLine,
+    WhatIfLine,
 )
 from openentry.api.security import DatabaseEngine, rate_limited
 from openentry.api.settings import ServiceSettings
 from openentry.cli.history import _as_dict, _find
 from openentry.cli.inputs import UsageError, parse_day
+from openentry.forecast.chances import chances as profile_chances
+from openentry.forecast.chances import parse_months
+from openentry.forecast.service import ForecastInputError
 from openentry.history.catalogue import AnyRound, RoundCatalogue
 from openentry.history.provincial import ProvincialDraw
 from openentry.history.replay import check_draw, check_round, prepare_profiles
 from openentry.services.eligibility import eligibility_profiles
 from openentry.services.scoring import score_profiles
+from openentry.services.timeline import DEFAULT_MONTHS, MAXIMUM_MONTHS, timeline_profiles
+from openentry.services.whatif import whatif_profiles
 
 T = TypeVar("T")
 
@@ -56,12 +64,12 @@ ExplainParameter = Annotated[
 ]
 
 
-def day_of(on: str | None) -> datetime.date:
-    """The ``on`` parameter read as ``--on`` is; 422 naming ``on`` otherwise."""
+def day_of(value: str | None, field: str = "on") -> datetime.date:
+    """A day parameter read as the command's option (``on`` as ``--on``); 422 naming it otherwise."""
     try:
-        return parse_day(on)
+        return parse_day(value, f"--{field.replace('_', '-')}")
     except UsageError as error:
-        raise usage_problem(error, "on") from None
+        raise usage_problem(error, field) from None
 
 
 async def compute(function: Callable[..., T], size: int, *arguments: object, **options: object) -> T:
@@ -143,6 +151,87 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
             )
         else:
             results = [await assessing.submit(given.profiles[0], day)]
+        return JSONResponse(one_or_list(given, results))
+
+    @router.post(
+        "/v1/whatif",
+        response_model=WhatIfLine | list[WhatIfLine | ProfileErrorLine],
+        responses=profiles_problems,
+        openapi_extra=profiles_request_body(cap),
+        summary="The single changes that raise the CRS most (openentry whatif)",
+    )
+    async def whatif(request: Request, on: OnParameter = None) -> JSONResponse:
+        """Each single change a person can make that raises the profile's CRS on ``on``, largest
+        gain first, with the edits that make it and the total it leads to, as ``openentry
+        whatif``."""
+        day = day_of(on)
+        given = await read_profiles(request, cap)
+        results = await run_in_threadpool(whatif_profiles, given.profiles, day, require_id=given.is_batch)
+        return JSONResponse(one_or_list(given, results))
+
+    @router.post(
+        "/v1/timeline",
+        response_model=TimelineLine | list[TimelineLine | ProfileErrorLine],
+        responses=profiles_problems,
+        openapi_extra=profiles_request_body(cap),
+        summary="How the CRS moves by itself, day by day (openentry timeline)",
+    )
+    async def timeline(
+        request: Request,
+        start: Annotated[
+            str | None,
+            Query(alias="from", description="First day of the window, YYYY-MM-DD (default: today)"),
+        ] = None,
+        months: Annotated[
+            int, Query(description=f"Length of the window in months, 1 to {MAXIMUM_MONTHS}")
+        ] = DEFAULT_MONTHS,
+    ) -> JSONResponse:
+        """The days in the window on which the profile's CRS, programs or categories change
+        (age, work, a result's expiry, the pool's 12 months, the law's dated changes), and its
+        total month by month, as ``openentry timeline``."""
+        if not 1 <= months <= MAXIMUM_MONTHS:
+            raise ProblemError(422, f"{months} is outside 1 to {MAXIMUM_MONTHS}", field="months")
+        day = day_of(start, "from")
+        given = await read_profiles(request, cap)
+        results = await run_in_threadpool(
+            timeline_profiles, given.profiles, day, months, require_id=given.is_batch
+        )
+        return JSONResponse(one_or_list(given, results))
+
+    @router.post(
+        "/v1/chances",
+        response_model=ChancesLine | list[ChancesLine | ProfileErrorLine],
+        responses=profiles_problems,
+        openapi_extra=profiles_request_body(cap),
+        summary="The probability of an invitation within 1, 3, 6, 12 months (openentry chances)",
+    )
+    async def chances(
+        request: Request,
+        engine: DatabaseEngine,
+        as_of: Annotated[
+            str | None, Query(description="Day of the score and of the forecast, YYYY-MM-DD (default: today)")
+        ] = None,
+        months: Annotated[
+            str | None, Query(description="Horizons in months, comma-separated (default: 1,3,6,12)")
+        ] = None,
+    ) -> JSONResponse:
+        """Each profile's probability of at least one invitation within each horizon, from the
+        rounds published before ``as_of``, as ``openentry chances``."""
+        day = day_of(as_of, "as_of")
+        try:
+            horizons = parse_months(months)
+        except ForecastInputError as error:
+            raise usage_problem(UsageError(str(error)), "months") from None
+        given = await read_profiles(request, cap)
+
+        def forecast() -> list[dict[str, object]]:
+            rounds = catalogues.get(engine).rounds
+            return profile_chances(given.profiles, rounds, day, horizons, require_id=given.is_batch)
+
+        try:
+            results = await run_in_threadpool(forecast)
+        except ForecastInputError as error:
+            raise usage_problem(UsageError(str(error)), "as_of") from None
         return JSONResponse(one_or_list(given, results))
 
     @router.get(
