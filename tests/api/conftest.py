@@ -23,6 +23,7 @@ from openentry.api.app import create_app
 from openentry.api.audit import Actor
 from openentry.api.settings import ServiceSettings
 from openentry.db import open_database
+from tests.pool.conftest import profile
 
 # Who made the accounts the tests use (their audit entries carry this name).
 SETUP = Actor(name="test-setup", role="command-line")
@@ -118,14 +119,8 @@ def service(database_url: str) -> Iterator[Service]:
 
 
 def candidate_profile(age: int = 29, **extra: object) -> dict[str, object]:
-    """A profile with a known CRS (tests/pool/conftest.py: CRS_BY_AGE), without id or submitted_at:
-    a candidate's account gives the one, the service the other."""
-    data: dict[str, object] = {
-        "age": age,
-        "marital_status": "never_married",
-        "education": "masters",
-        "first_language": {"test": "clb", "reading": 9, "writing": 9, "listening": 9, "speaking": 9},
-        "canadian_work_years": 2,
-    }
-    data.update(extra)
+    """The pool tests' profile of a known CRS (tests/pool/conftest.py: CRS_BY_AGE) without id or
+    submitted_at: a candidate's account gives the one, the service the other."""
+    data = profile("unused", "2024-01-01T00:00:00Z", age=age, **extra)
+    del data["id"], data["submitted_at"]
     return data

@@ -19,9 +19,8 @@ from sqlalchemy import func, select
 from openentry.api.accounts import add_user
 from openentry.db import open_database, session_scope
 from openentry.db.models import InvitationRow
-from openentry.services.pool import load_pool_file
 from tests.api.conftest import SETUP, free_port
-from tests.pool.conftest import profile, write_jsonl
+from tests.pool.test_concurrency import _pool as pool_of
 
 AT = "2024-06-01T14:00:00Z"
 
@@ -58,12 +57,7 @@ def serve(database_url: str, tmp_path: Path) -> Iterator[str]:
 
 def test_two_officers_at_the_same_moment_through_two_processes(database_url: str, tmp_path: Path) -> None:
     engine = open_database(database_url)
-    ages = (29, 31, 33, 35, 40)
-    profiles = [
-        profile(f"c{index:04d}", f"2024-01-{1 + index % 28:02d}T{index % 24:02d}:00:00Z", age=ages[index % 5])
-        for index in range(300)
-    ]
-    load_pool_file(engine, write_jsonl(tmp_path / "pool.jsonl", profiles))
+    pool_of(engine, tmp_path, 300)  # the pool of tests/pool/test_concurrency.py
     tokens = {name: add_user(engine, name, "officer", SETUP).token for name in ("otto", "olga")}
     with serve(database_url, tmp_path) as first, serve(database_url, tmp_path) as second:
         barrier = threading.Barrier(2)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from openentry import __version__
 from openentry.api.batching import ProfileBatcher
@@ -50,6 +51,7 @@ from openentry.services.timeline import DEFAULT_MONTHS, MAXIMUM_MONTHS, timeline
 from openentry.services.whatif import whatif_profiles
 
 T = TypeVar("T")
+Route = TypeVar("Route", bound=Callable[..., Any])
 
 # A request with at most this many profiles is worked out on the event loop (about a millisecond
 # a profile); a larger one in a worker thread, so that it does not hold up the others.
@@ -104,19 +106,27 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
     router = APIRouter(dependencies=[Depends(rate_limited)], tags=["public"])
     profiles_problems = problem_responses(400, 413, 422, 429)
     catalogues = CatalogueCache()
+
+    def profiles_route(
+        path: str, line: type[BaseModel], summary: str, responses: dict[int | str, Any] = profiles_problems
+    ) -> Callable[[Route], Route]:
+        """A route taking one profile (answering its line) or a list (answering one line each)."""
+        listed: Any = list  # the line's class is known at run time only
+        return router.post(
+            path,
+            response_model=line | listed[line | ProfileErrorLine],
+            responses=responses,
+            openapi_extra=profiles_request_body(cap),
+            summary=summary,
+        )
+
     # Single profiles arriving together are scored (assessed) in one pass (api/batching.py).
     scoring: ProfileBatcher[tuple[datetime.date, bool]] = ProfileBatcher(
         lambda profiles, key: score_profiles(profiles, key[0], explain=key[1]), cap
     )
     assessing: ProfileBatcher[datetime.date] = ProfileBatcher(eligibility_profiles, cap)
 
-    @router.post(
-        "/v1/score",
-        response_model=ScoreLine | list[ScoreLine | ProfileErrorLine],
-        responses=profiles_problems,
-        openapi_extra=profiles_request_body(cap),
-        summary="CRS of one profile or a list (openentry score)",
-    )
+    @profiles_route("/v1/score", ScoreLine, "CRS of one profile or a list (openentry score)")
     async def score(
         request: Request, on: OnParameter = None, explain: ExplainParameter = False
     ) -> JSONResponse:
@@ -133,12 +143,10 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
             results = [await scoring.submit(given.profiles[0], (day, explain))]
         return JSONResponse(one_or_list(given, results))
 
-    @router.post(
+    @profiles_route(
         "/v1/eligibility",
-        response_model=EligibilityLine | list[EligibilityLine | ProfileErrorLine],
-        responses=profiles_problems,
-        openapi_extra=profiles_request_body(cap),
-        summary="Programs, categories and provincial streams (openentry eligibility)",
+        EligibilityLine,
+        "Programs, categories and provincial streams (openentry eligibility)",
     )
     async def eligibility(request: Request, on: OnParameter = None) -> JSONResponse:
         """Eligibility on ``on`` for FSW, CEC, FST, every category and provincial stream in force,
@@ -153,13 +161,7 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
             results = [await assessing.submit(given.profiles[0], day)]
         return JSONResponse(one_or_list(given, results))
 
-    @router.post(
-        "/v1/whatif",
-        response_model=WhatIfLine | list[WhatIfLine | ProfileErrorLine],
-        responses=profiles_problems,
-        openapi_extra=profiles_request_body(cap),
-        summary="The single changes that raise the CRS most (openentry whatif)",
-    )
+    @profiles_route("/v1/whatif", WhatIfLine, "The single changes that raise the CRS most (openentry whatif)")
     async def whatif(request: Request, on: OnParameter = None) -> JSONResponse:
         """Each single change a person can make that raises the profile's CRS on ``on``, largest
         gain first, with the edits that make it and the total it leads to, as ``openentry
@@ -169,12 +171,8 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         results = await run_in_threadpool(whatif_profiles, given.profiles, day, require_id=given.is_batch)
         return JSONResponse(one_or_list(given, results))
 
-    @router.post(
-        "/v1/timeline",
-        response_model=TimelineLine | list[TimelineLine | ProfileErrorLine],
-        responses=profiles_problems,
-        openapi_extra=profiles_request_body(cap),
-        summary="How the CRS moves by itself, day by day (openentry timeline)",
+    @profiles_route(
+        "/v1/timeline", TimelineLine, "How the CRS moves by itself, day by day (openentry timeline)"
     )
     async def timeline(
         request: Request,
@@ -198,12 +196,10 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         )
         return JSONResponse(one_or_list(given, results))
 
-    @router.post(
+    @profiles_route(
         "/v1/chances",
-        response_model=ChancesLine | list[ChancesLine | ProfileErrorLine],
-        responses=profiles_problems,
-        openapi_extra=profiles_request_body(cap),
-        summary="The probability of an invitation within 1, 3, 6, 12 months (openentry chances)",
+        ChancesLine,
+        "The probability of an invitation within 1, 3, 6, 12 months (openentry chances)",
     )
     async def chances(
         request: Request,
@@ -247,12 +243,11 @@ def public_routes(settings: ServiceSettings) -> APIRouter:
         found = published(catalogues.get(engine), number)
         return JSONResponse(_as_dict(found))
 
-    @router.post(
+    @profiles_route(
         "/v1/history/rounds/{number}/check",
-        response_model=HistoryCheckLine | list[HistoryCheckLine | ProfileErrorLine],
+        HistoryCheckLine,
+        "Would each profile have been invited in round N (openentry history check --round N)",
         responses=problem_responses(400, 404, 413, 422, 429),
-        openapi_extra=profiles_request_body(cap),
-        summary="Would each profile have been invited in round N (openentry history check --round N)",
     )
     async def check_published_round(number: str, request: Request, engine: DatabaseEngine) -> JSONResponse:
         """Each profile's CRS on the round's date under that date's rules against the published
