@@ -409,3 +409,17 @@ def test_work_years_follow_the_work_history() -> None:
     changes = _whatif(profile)["changes"]
     assert not [change for change in changes if "canadian_work_years" in change["edits"]]
     assert [change for change in changes if "spouse_canadian_work_years" in change["edits"]]
+
+
+def test_passes_of_profiles_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openentry.services import whatif as whatif_service
+
+    raw = [
+        RawProfile({**profile, "id": f"p{index}"})
+        for index, profile in enumerate(
+            [IELTS_PROFILE, TEF_PROFILE, *(example["profile"] for example in EXAMPLES.values())]
+        )
+    ]
+    whole = whatif_profiles(raw, ON, require_id=True)
+    monkeypatch.setattr(whatif_service, "PROFILES_PER_PASS", 2)
+    assert whatif_profiles(raw, ON, require_id=True) == whole

@@ -868,6 +868,10 @@ def _profile_changes(
 
 # --- the use case -----------------------------------------------------------------------------
 
+# Profiles whose variants go through the engine together (about 20 rows each): large batches go
+# in passes of this many, so that memory stays bounded.
+PROFILES_PER_PASS = 5_000
+
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
@@ -886,10 +890,12 @@ def collector_paused() -> Iterator[None]:
 def whatif(profiles: Sequence[Profile], on: datetime.date) -> list[WhatIf | ProfileFailure]:
     """The what-if of every validated profile on ``on``, in order; a profile that cannot be scored
     on the day gets the error ``openentry score`` gives it."""
-    if not profiles:
-        return []
     with collector_paused():
-        return _whatif(profiles, on)
+        return [
+            result
+            for start in range(0, len(profiles), PROFILES_PER_PASS)
+            for result in _whatif(profiles[start : start + PROFILES_PER_PASS], on)
+        ]
 
 
 def _whatif(profiles: Sequence[Profile], on: datetime.date) -> list[WhatIf | ProfileFailure]:
