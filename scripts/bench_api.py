@@ -79,7 +79,16 @@ def _milliseconds(text: str) -> float:
 
 def _wrk(url: str, script: Path, connections: int, seconds: float) -> dict[str, float]:
     done = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(script), url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -93,7 +102,9 @@ def _wrk(url: str, script: Path, connections: int, seconds: float) -> dict[str, 
     failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     found["failed"] = float(failed.group(1)) if failed else 0.0
     errors = re.search(r"Socket errors: (.*)", output)
-    found["socket_errors"] = float(sum(int(n) for n in re.findall(r"\d+", errors.group(1)))) if errors else 0.0
+    found["socket_errors"] = (
+        float(sum(int(n) for n in re.findall(r"\d+", errors.group(1)))) if errors else 0.0
+    )
     return found
 
 
@@ -137,7 +148,9 @@ def _baseline(calls: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=15, help="length of each measured run")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes to try")
     parser.add_argument("--rates", type=float, nargs="+", default=[200, 500], help="requests per second")
@@ -164,7 +177,8 @@ def main() -> None:
                             f"http://127.0.0.1:{port}{path}", folder, method, payload, rate, arguments.seconds
                         )
                         print(
-                            f"workers {workers}  {label:<15} asked {rate:>4.0f}/s reached {found['rate']:6.1f}/s  "
+                            f"workers {workers}  {label:<15} asked {rate:>4.0f}/s "
+                            f"reached {found['rate']:6.1f}/s  "
                             f"p50 {found['p50']:6.2f} ms  p99 {found['p99']:6.2f} ms  "
                             f"non-2xx {found['failed']:.0f}  socket errors {found['socket_errors']:.0f}",
                             flush=True,
