@@ -14,6 +14,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # The time-zone policy lives in cli/dates.py; parse_day is read from here by other modules too.
 from openentry.cli.dates import parse_day as parse_day
@@ -23,8 +24,9 @@ from openentry.cli.dates import parse_day as parse_day
 from openentry.cli.errors import EXIT_INVALID_PROFILE as EXIT_INVALID_PROFILE
 from openentry.cli.errors import EXIT_USAGE as EXIT_USAGE
 from openentry.cli.errors import UsageError as UsageError
-from openentry.profiles.schema import ProfileError
-from openentry.services.scoring import RawProfile
+
+if TYPE_CHECKING:  # imported where profiles are read: checking a file's path loads no profile code
+    from openentry.services.scoring import RawProfile
 
 # JSON nested deeper than Python's parser can follow: no profile is that deep (interfaces.md §1).
 TOO_DEEP = "JSON nested too deeply (a profile is at most 4 levels deep)"
@@ -106,6 +108,9 @@ class ProfileInput:
 
 
 def _json_lines(text: str) -> list[RawProfile]:
+    from openentry.profiles.schema import ProfileError
+    from openentry.services.scoring import RawProfile
+
     profiles: list[RawProfile] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -123,6 +128,8 @@ def _json_lines(text: str) -> list[RawProfile]:
 
 def read_profiles(path: str | None) -> ProfileInput:
     """Read profiles from ``path`` (or standard input); raises UsageError when unreadable."""
+    from openentry.services.scoring import RawProfile
+
     text, name = read_text(path)
     if path is not None and path.endswith(".jsonl"):
         return ProfileInput(_json_lines(text), is_batch=True)
