@@ -183,6 +183,9 @@ started = time.perf_counter()
 import datetime
 import openentry.cli.main
 import openentry.cli.scoring
+import pyarrow.parquet
+import openentry.profiles.columnar
+import openentry.services.scoring
 from openentry import rules
 imported = time.perf_counter()
 rules.at(datetime.date.fromisoformat("{day}"))

@@ -13,6 +13,7 @@ here; a test holds it equal to the command's own.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,7 +22,7 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from openentry.cli.errors import EXIT_USAGE, UsageError
+from openentry.cli.errors import EXIT_USAGE, UsageError, process_end
 
 if TYPE_CHECKING:  # the click Typer carries (typer.core's own annotations)
     from typer._click import Command, Context, HelpFormatter
@@ -249,7 +250,12 @@ def run() -> None:
         command = context.command_path if context is not None else "openentry"
         typer.echo(f"{command}: {error.format_message()} (see --help)", err=True)
         sys.exit(EXIT_USAGE)
-    sys.exit(result if isinstance(result, int) else 0)
+    status = result if isinstance(result, int) else 0
+    if process_end.quick:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO, TypeVar
 import typer
 
 from openentry.cli.dates import day_help, parse_date
+from openentry.cli.errors import process_end
 from openentry.cli.inputs import (
     EXIT_INVALID_PROFILE,
     UsageError,
@@ -78,6 +79,7 @@ def score(
         check_writable(out, example="scores.jsonl" if out.endswith(".jsonl") else "scores.parquet")
         day = parse_day(on)  # loads the rules while the first chunks are read
         failed = score_parquet_file(reader, out, day, explain)
+        process_end.quick = True  # the output is closed; nothing else to release
         if failed:
             where = (
                 "the error_field and error_message columns"
