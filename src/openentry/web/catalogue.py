@@ -52,11 +52,13 @@ def update() -> list[str]:
             catalogue = read_catalogue(path, language.locale)
         else:
             catalogue = Catalog(locale=language.locale, domain=CATALOGUE_DOMAIN, project="openentry")
+        created = catalogue.creation_date
         catalogue.update(template, no_fuzzy_matching=True)
+        catalogue.creation_date = created  # the file changes only when its texts do
         catalogue.obsolete.clear()
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        write_po(buffer, catalogue, width=100, sort_output=False, omit_header=False, include_previous=False)
+        write_po(buffer, catalogue, width=100, no_location=True, omit_header=False, include_previous=False)
         path.write_bytes(buffer.getvalue())
         missing += [f"{language.code}: {message.id!r}" for message in catalogue if message.id and not message.string]
     return missing

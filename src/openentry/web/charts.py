@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from openentry.web.i18n import gettext
+from openentry.web.i18n import N_, gettext
 
 Spec = dict[str, object]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left"]
@@ -43,9 +43,9 @@ def timeline_chart(
     months: Sequence[dict[str, object]], events: Sequence[dict[str, object]], code: str
 ) -> Spec:
     """The total month by month (a step line) and the days it changes (points, with why)."""
-    total = gettext(code, "CRS total")
-    day = gettext(code, "Day")
-    why = gettext(code, "Why")
+    total = gettext(code, N_("CRS total"))
+    day = gettext(code, N_("Day"))
+    why = gettext(code, N_("Why"))
     return {
         **_base(220),
         "layer": [
@@ -53,7 +53,7 @@ def timeline_chart(
                 "data": {"values": [{"on": item["on"], "total": item["total"]} for item in months]},
                 "mark": {"type": "line", "interpolate": "step-after", "point": True},
                 "encoding": {
-                    "x": {"field": "on", "type": "temporal", "title": gettext(code, "Month"),
+                    "x": {"field": "on", "type": "temporal", "title": gettext(code, N_("Month")),
                           "axis": {"format": "%b %Y"}},
                     "y": {"field": "total", "type": "quantitative", "title": total,
                           "scale": {"zero": False, "padding": 12}, "axis": {"format": "d", "tickMinStep": 1}},
@@ -82,25 +82,25 @@ def timeline_chart(
 
 def cutoffs_chart(points: Sequence[dict[str, object]], code: str) -> Spec:
     """Published cut-offs over time, one series (colour and shape) per kind; hover names the round."""
-    kind = gettext(code, "Kind")
+    kind = gettext(code, N_("Kind"))
     return {
         **_base(320),
         "data": {"values": list(points)},
         "mark": {"type": "point", "filled": True, "size": 45, "opacity": 0.85},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": gettext(code, "Date of the round"),
+            "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Date of the round")),
                   "axis": {"format": "%Y"}},
-            "y": {"field": "cutoff", "type": "quantitative", "title": gettext(code, "Cut-off (lowest CRS invited)"),
+            "y": {"field": "cutoff", "type": "quantitative", "title": gettext(code, N_("Cut-off (lowest CRS invited)")),
                   "scale": {"zero": False}},
             "color": {"field": "kind", "type": "nominal", "title": kind},
             "shape": {"field": "kind", "type": "nominal", "title": kind, "scale": {"range": SHAPES}},
             "tooltip": [
-                {"field": "round", "type": "nominal", "title": gettext(code, "Round")},
-                {"field": "date", "type": "temporal", "title": gettext(code, "Date"), "format": "%e %b %Y"},
-                {"field": "name", "type": "nominal", "title": gettext(code, "Name")},
+                {"field": "round", "type": "nominal", "title": gettext(code, N_("Round"))},
+                {"field": "date", "type": "temporal", "title": gettext(code, N_("Date")), "format": "%e %b %Y"},
+                {"field": "name", "type": "nominal", "title": gettext(code, N_("Name"))},
                 {"field": "kind", "type": "nominal", "title": kind},
-                {"field": "cutoff", "type": "quantitative", "title": gettext(code, "Cut-off")},
-                {"field": "invitations", "type": "quantitative", "title": gettext(code, "Invitations"), "format": ","},
+                {"field": "cutoff", "type": "quantitative", "title": gettext(code, N_("Cut-off"))},
+                {"field": "invitations", "type": "quantitative", "title": gettext(code, N_("Invitations")), "format": ","},
             ],
         },
     }
@@ -108,23 +108,23 @@ def cutoffs_chart(points: Sequence[dict[str, object]], code: str) -> Spec:
 
 def invitations_chart(bars: Sequence[dict[str, object]], code: str) -> Spec:
     """Invitations per month, stacked by kind."""
-    kind = gettext(code, "Kind")
+    kind = gettext(code, N_("Kind"))
     return {
         **_base(260),
         "data": {"values": list(bars)},
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, "Month"),
+            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, N_("Month")),
                   "axis": {"format": "%Y"}},
             "y": {"field": "invitations", "type": "quantitative", "aggregate": "sum",
-                  "title": gettext(code, "Invitations"), "axis": {"format": ","}},
+                  "title": gettext(code, N_("Invitations")), "axis": {"format": ","}},
             "color": {"field": "kind", "type": "nominal", "title": kind},
             "tooltip": [
-                {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, "Month"),
+                {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, N_("Month")),
                  "format": "%B %Y"},
                 {"field": "kind", "type": "nominal", "title": kind},
                 {"field": "invitations", "type": "quantitative", "aggregate": "sum",
-                 "title": gettext(code, "Invitations"), "format": ","},
+                 "title": gettext(code, N_("Invitations")), "format": ","},
             ],
         },
     }
@@ -132,22 +132,22 @@ def invitations_chart(bars: Sequence[dict[str, object]], code: str) -> Spec:
 
 def pool_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
     """The pool's published score bands over time, stacked (highest band on top)."""
-    band = gettext(code, "CRS band")
+    band = gettext(code, N_("CRS band"))
     return {
         **_base(300),
         "data": {"values": list(rows)},
         "mark": {"type": "area", "interpolate": "step-after"},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": gettext(code, "Pool as on"), "axis": {"format": "%Y"}},
+            "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "axis": {"format": "%Y"}},
             "y": {"field": "count", "type": "quantitative", "stack": "zero",
-                  "title": gettext(code, "Candidates in the pool"), "axis": {"format": ","}},
+                  "title": gettext(code, N_("Candidates in the pool")), "axis": {"format": ","}},
             "color": {"field": "band", "type": "ordinal", "title": band,
                       "sort": {"field": "order"}, "scale": {"scheme": "viridis"}},
             "order": {"field": "order", "type": "quantitative"},
             "tooltip": [
-                {"field": "date", "type": "temporal", "title": gettext(code, "Pool as on"), "format": "%e %b %Y"},
+                {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "format": "%e %b %Y"},
                 {"field": "band", "type": "ordinal", "title": band},
-                {"field": "count", "type": "quantitative", "title": gettext(code, "Candidates"), "format": ","},
+                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ","},
             ],
         },
     }
@@ -155,17 +155,17 @@ def pool_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
 
 def bands_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
     """A pool's score bands now (the officer console): candidates per band."""
-    band = gettext(code, "CRS band")
+    band = gettext(code, N_("CRS band"))
     return {
         **_base(240),
         "data": {"values": list(rows)},
         "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "band", "type": "ordinal", "title": band, "sort": {"field": "order"}},
-            "x": {"field": "count", "type": "quantitative", "title": gettext(code, "Candidates"), "axis": {"format": ","}},
+            "x": {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "axis": {"format": ","}},
             "tooltip": [
                 {"field": "band", "type": "ordinal", "title": band},
-                {"field": "count", "type": "quantitative", "title": gettext(code, "Candidates"), "format": ","},
+                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ","},
             ],
         },
     }
@@ -180,10 +180,10 @@ def fan_chart(
 ) -> Spec:
     """Per kind: its published cut-offs, the 80 % and 50 % bands and median of the simulated
     rounds by fortnight, and the next round's forecast with its interval; one panel per kind."""
-    cutoff = gettext(code, "Cut-off")
-    date = gettext(code, "Date")
+    cutoff = gettext(code, N_("Cut-off"))
+    date = gettext(code, N_("Date"))
     x = {"field": "date", "type": "temporal", "title": date, "axis": {"format": "%b %Y"}}
-    y_title = gettext(code, "CRS cut-off")
+    y_title = gettext(code, N_("CRS cut-off"))
     return {
         "width": 300,
         "height": 180,
@@ -223,7 +223,7 @@ def fan_chart(
                                  "tooltip": [
                                      {"field": "date", "type": "temporal", "title": date, "format": "%e %b %Y"},
                                      {"field": "p10", "type": "quantitative", "title": "10 %"},
-                                     {"field": "p50", "type": "quantitative", "title": gettext(code, "median")},
+                                     {"field": "p50", "type": "quantitative", "title": gettext(code, N_("median"))},
                                      {"field": "p90", "type": "quantitative", "title": "90 %"},
                                  ]},
                 },
@@ -232,7 +232,7 @@ def fan_chart(
                     "mark": {"type": "line", "color": "#555555", "point": {"filled": True, "color": "#555555"}},
                     "encoding": {"x": x, "y": {"field": "cutoff", "type": "quantitative"},
                                  "tooltip": [
-                                     {"field": "round", "type": "nominal", "title": gettext(code, "Round")},
+                                     {"field": "round", "type": "nominal", "title": gettext(code, N_("Round"))},
                                      {"field": "date", "type": "temporal", "title": date, "format": "%e %b %Y"},
                                      {"field": "cutoff", "type": "quantitative", "title": cutoff},
                                  ]},
@@ -248,13 +248,13 @@ def fan_chart(
                     "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 90, "color": "#D55E00"},
                     "encoding": {"x": x, "y": {"field": "cutoff", "type": "quantitative"},
                                  "tooltip": [
-                                     {"field": "date", "type": "temporal", "title": gettext(code, "Next round"),
+                                     {"field": "date", "type": "temporal", "title": gettext(code, N_("Next round")),
                                       "format": "%e %b %Y"},
                                      {"field": "cutoff", "type": "quantitative", "title": cutoff},
-                                     {"field": "cutoff_low", "type": "quantitative", "title": gettext(code, "low (80 %)")},
+                                     {"field": "cutoff_low", "type": "quantitative", "title": gettext(code, N_("low (80 %)"))},
                                      {"field": "cutoff_high", "type": "quantitative",
-                                      "title": gettext(code, "high (80 %)")},
-                                     {"field": "size", "type": "quantitative", "title": gettext(code, "Invitations"),
+                                      "title": gettext(code, N_("high (80 %)"))},
+                                     {"field": "size", "type": "quantitative", "title": gettext(code, N_("Invitations")),
                                       "format": ","},
                                  ]},
                 },

@@ -102,3 +102,31 @@ ELIGIBILITY_LABELS = {**PROGRAM_LABELS, **CATEGORY_LABELS, **STREAM_LABELS}
 def history_kind(label: str) -> str:
     """The msgid for a history kind label (a category key names its category)."""
     return HISTORY_KIND_LABELS.get(label) or CATEGORY_LABELS.get(label) or label
+
+OUTCOME_LABELS = {
+    "declined": N_("Declined"),
+    "applied": N_("Applied"),
+    "expired": N_("Expired"),
+}
+
+EVENT_LABELS = {
+    "submitted": N_("Entered the pool"),
+    "updated": N_("Profile updated"),
+    "invited": N_("Invited"),
+    "declined": N_("Declined an invitation"),
+    "applied": N_("Applied on an invitation"),
+    "expired": N_("Let an invitation expire"),
+    "nominated": N_("Nominated by a province"),
+}
+
+AUDIT_ACTION_LABELS = {
+    "profile.created": N_("profile entered"),
+    "profile.updated": N_("profile updated"),
+    "round.recorded": N_("round recorded"),
+    "nomination.recorded": N_("nomination recorded"),
+    "invitation.declined": N_("invitation declined"),
+    "invitation.applied": N_("invitation applied on"),
+    "invitation.expired": N_("invitation expired"),
+    "user.added": N_("account added"),
+    "user.revoked": N_("account revoked"),
+}

@@ -26,6 +26,10 @@ WORDS: dict[str, str] = {
     "speaking": N_("speaking"),
     "English": N_("English"),
     "French": N_("French"),
+    "the Canadian Experience Class": N_("the Canadian Experience Class"),
+    "the Federal Skilled Worker Program": N_("the Federal Skilled Worker Program"),
+    "the Federal Skilled Trades Program": N_("the Federal Skilled Trades Program"),
+    "the Provincial Nominee Program": N_("the Provincial Nominee Program"),
 }
 
 # Every sentence the pages translate, as the engine words it (the catalogue's msgids).
@@ -83,6 +87,34 @@ WORDINGS: tuple[str, ...] = (
     N_("settlement funds: CAD %(needed)s needed for a family of %(size)s; none declared (exempt only when authorized to work in Canada with a job offer)"),
     N_("a job offer or a Canadian certificate of qualification in the trade is needed"),
     N_("must be eligible for %(programs)s"),
+    # rules/selection.py: why a stored profile is not in the pool; api/candidates.py
+    N_("not yet submitted"),
+    N_("pool expiry"),
+    N_("applied after an ITA"),
+    N_("let an ITA expire"),
+    N_("language result expired"),
+    N_("meets no program"),
+    N_("cannot be scored"),
+    N_("no profile submitted"),
+    # history/replay.py: a profile in a published round
+    N_("eligible for %(word_program)s on %(day)s"),
+    N_("not eligible for %(word_program)s on %(day)s"),
+    N_("CRS %(crs)s on %(day)s is below the cut-off %(cutoff)s by %(gap)s"),
+    N_("CRS %(crs)s on %(day)s is above the cut-off %(cutoff)s by %(gap)s"),
+    N_("CRS %(crs)s on %(day)s equals the cut-off %(cutoff)s"),
+    N_("no provincial nomination: this round invited Provincial Nominee Program candidates only"),
+    N_("tie-break: submitted %(submitted)s, at or before the tie-break time %(tiebreak)s"),
+    N_("tie-break: submitted %(submitted)s, after the tie-break time %(tiebreak)s"),
+    N_("tie-break at %(tiebreak)s needs the profile's submitted_at"),
+    # the pages' sign-in; services/invitations.py and the console's checks
+    N_("the token is not valid: unknown, or its account was revoked"),
+    N_("you hold no invitation from round %(round)s"),
+    N_("no round %(round)s recorded"),
+    N_("%(given)s is not a date (YYYY-MM-DD)"),
+    N_("%(given)s is not a date-time (e.g. 2024-11-20T14:00:00Z)"),
+    N_("%(given)s is before Express Entry began (%(day)s)"),
+    N_("%(given)s is before the rules begin (%(day)s)"),
+    N_("give --size N or a score range (--crs-min, --crs-max); --all invites everyone who qualifies"),
     # services/timeline.py: why the score moves
     N_("turns %(age)s"),
     N_("age: %(before)s to %(after)s points"),
@@ -157,5 +189,8 @@ def translate(sentence: str, code: str) -> Shown:
             name: gettext(code, WORDS[value]) if name.startswith("word_") and value in WORDS else value
             for name, value in found.groupdict().items()
         }
-        return Shown(gettext(code, wording.msgid) % values, code)
+        translated = gettext(code, wording.msgid)
+        if translated == wording.msgid:  # not in the catalogue (the tests refuse that)
+            return Shown(sentence, ENGLISH.code)
+        return Shown(translated % values, code)
     return Shown(sentence, ENGLISH.code)

@@ -31,7 +31,7 @@ from openentry.web import labels
 from openentry.web.charts import timeline_chart
 from openentry.web.explain import rule_views, score_sections
 from openentry.web.forms import ABILITY_LABELS, LANGUAGE_SLOTS, PROVINCE_LABELS, FormValues, profile_of
-from openentry.web.i18n import LANGUAGES_BY_CODE, gettext
+from openentry.web.i18n import LANGUAGES_BY_CODE, N_, gettext
 from openentry.web.messages import translate
 from openentry.web.profile_input import (
     FormError,
@@ -51,6 +51,9 @@ def common_context() -> dict[str, Any]:
     return {
         "province_labels": PROVINCE_LABELS,
         "eligibility_labels": labels.ELIGIBILITY_LABELS,
+        "outcome_labels": labels.OUTCOME_LABELS,
+        "event_labels": labels.EVENT_LABELS,
+        "audit_labels": labels.AUDIT_ACTION_LABELS,
         "labels": labels,
     }
 
@@ -173,7 +176,7 @@ def levels_text(values: FormValues, slot: str, code: str) -> str:
     parts = [
         f"{gettext(code, ABILITY_LABELS[ability])} {benchmark} {levels[ability]}" for ability in ABILITY_LABELS
     ]
-    return gettext(code, "Levels: %(levels)s") % {"levels": " · ".join(parts)}
+    return gettext(code, N_("Levels: %(levels)s")) % {"levels": " · ".join(parts)}
 
 
 def _profile_json(profile: dict[str, object] | None) -> str:

@@ -7,6 +7,9 @@ from fastapi.responses import RedirectResponse
 
 from openentry.api.settings import ServiceSettings
 from openentry.web.i18n import FRENCH, LANGUAGES
+from openentry.web.accounts import account_routes
+from openentry.web.forecast_pages import forecast_routes
+from openentry.web.history_pages import history_routes
 from openentry.web.public import public_routes
 
 
@@ -18,5 +21,6 @@ def all_routes(settings: ServiceSettings) -> APIRouter:
         return RedirectResponse(FRENCH.prefix + "/", status_code=308)
 
     for language in LANGUAGES:
-        router.include_router(public_routes(language.code), prefix=language.prefix)
+        for group in (public_routes, history_routes, forecast_routes, account_routes):
+            router.include_router(group(language.code), prefix=language.prefix)
     return router
