@@ -22,42 +22,14 @@ import typer
 from typer.testing import CliRunner
 
 from openentry.cli import dates, main
+from tests.cli.test_score_errors import VALID_1, VALID_1_SCORE
 from tests.profiles.test_same_checks import flat_row, table_of
 
 COMMAND = [sys.executable, "-m", "openentry.cli.main"]
 ON = "2026-01-05"
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 
-# Two profiles whose scores on 2026-01-05 the score tests work out by hand
-# (tests/cli/test_score_errors.py): 379 and 516.
-VALID_1: dict[str, Any] = {
-    "id": "valid-1",
-    "age": 29,
-    "marital_status": "never_married",
-    "education": "bachelors",
-    "first_language": {"test": "clb", "reading": 9, "writing": 9, "listening": 9, "speaking": 9},
-}
-VALID_1_LINE = (
-    '{"id": "valid-1", "total": 379, "core": 354, "spouse": 0, "transferability": 25, "additional": 0}\n'
-)
-VALID_2: dict[str, Any] = {
-    "id": "valid-2",
-    "age": 35,
-    "marital_status": "never_married",
-    "education": "masters",
-    "canadian_work_years": 2,
-    "foreign_work_years": 3,
-    "sibling_in_canada": True,
-    "first_language": {
-        "test": "ielts",
-        "reading": 8.0,
-        "writing": 7.5,
-        "listening": 8.5,
-        "speaking": 7.5,
-        "test_date": "2025-06-01",
-    },
-}
-BROKEN = {**VALID_1, "id": "broken", "marital_status": "single"}
+VALID_1_LINE = json.dumps(VALID_1_SCORE) + "\n"
 
 
 def _run(
