@@ -4,8 +4,11 @@ Issue 13 §2: a candidate's profile has their account's name as its id (interfac
 enters the pool with ``submitted_at`` set by the service on the first submission, and an update
 keeps it (crs-and-programs.md §4.3: an updated profile keeps its place in the tie-break). Each
 submission is a pool load of one profile (:func:`openentry.services.pool.load_pool_profiles`),
-effective when received. A candidate answers only their own invitations: a round in which they
-hold none is "not found", whether or not the round exists, so that nothing leaks about others.
+effective when received. A candidate may withdraw the profile
+(:func:`openentry.services.withdrawals.withdraw`); sending it again afterwards is a new
+submission, with a new ``submitted_at`` (:func:`openentry.services.pool.kept_submissions`). A
+candidate answers only their own invitations: a round in which they hold none is "not found",
+whether or not the round exists, so that nothing leaks about others.
 
 This module uses no web framework.
 """
@@ -32,10 +35,13 @@ from openentry.db.pool_repository import PoolRepository
 from openentry.domain.moments import iso_utc
 from openentry.profiles.schema import ProfileError, parse_profile
 from openentry.services.invitations import candidate_history, record_outcome
-from openentry.services.pool import LoadResult, load_pool_profiles, state_of, utc_now
+from openentry.services.pool import LoadResult, kept_submissions, load_pool_profiles, state_of, utc_now
+from openentry.services.withdrawals import ensure_invitation_in_use, withdraw
 
 # What a candidate may do with their own invitation, and the entry each writes.
 ANSWERS = {"decline": ("declined", INVITATION_DECLINED), "apply": ("applied", INVITATION_APPLIED)}
+# The audit entry of a withdrawal (issue 13 §3: a profile created, updated or withdrawn).
+PROFILE_WITHDRAWN = "profile.withdrawn"
 
 
 class NotFound(LookupError):
@@ -60,9 +66,12 @@ class Submitted:
         }
 
 
-def _stored_submission(engine: Engine, name: str) -> datetime.datetime | None:
+def _stored_submission(engine: Engine, name: str, at: datetime.datetime) -> datetime.datetime | None:
+    """The ``submitted_at`` the profile keeps when sent again at ``at`` (None: a new submission,
+    the first or one after a withdrawal)."""
     with session_scope(engine) as session:
-        return PoolRepository(session).submitted_at_of([name]).get(name)
+        repository = PoolRepository(session)
+        return kept_submissions(repository, repository.submitted_at_of([name]), at).get(name)
 
 
 def submit_profile(
@@ -71,7 +80,8 @@ def submit_profile(
     """Enter or update the candidate's own profile in the pool, effective now.
 
     ``id`` may be left out (it is the account's name) and ``submitted_at`` too (the service sets
-    it); given, they must be those. ProfileError or PoolLoadError (a field and a message) when
+    it: now for a new submission, the first or one after a withdrawal; kept on updates); given,
+    they must be those. ProfileError or PoolLoadError (a field and a message) when
     the profile cannot be used, as ``openentry pool load`` reports it.
     """
     now = now or utc_now()
@@ -83,7 +93,7 @@ def submit_profile(
         raise ProfileError(
             "id", f"{given.id!r} is not yours: your profile's id is your account's name {name!r}"
         )
-    stored = _stored_submission(engine, name)
+    stored = _stored_submission(engine, name, now)
     submitted_at = stored or now
     if given.submitted_at is not None and given.submitted_at != submitted_at:
         kept = f"it is {iso_utc(stored)}" if stored else "leave it out"
@@ -102,8 +112,12 @@ def submit_profile(
     action = PROFILE_CREATED if stored is None else PROFILE_UPDATED
     result = audited(engine, actor, action, f"candidate:{name}", change)
     return Submitted(
-        id=name, submitted_at=submitted_at, created=result.added == 1, effective_at=result.effective_at
+        id=name, submitted_at=submitted_at, created=stored is None, effective_at=result.effective_at
     )
+
+
+def _no_profile(name: str) -> NotFound:
+    return NotFound(f"no profile for {name!r} yet; send one with PUT /v1/me/profile")
 
 
 def own_profile(engine: Engine, name: str) -> dict[str, object]:
@@ -111,7 +125,7 @@ def own_profile(engine: Engine, name: str) -> dict[str, object]:
     with session_scope(engine) as session:
         row = session.get(CandidateRow, name)
         if row is None or row.profile is None:
-            raise NotFound(f"no profile for {name!r} yet; send one with PUT /v1/me/profile")
+            raise _no_profile(name)
         return dict(row.profile)
 
 
@@ -189,7 +203,25 @@ def answer_invitation(
     if invited is None:
         raise NotFound(f"you hold no invitation from round {round_number}")
 
+    at = now or utc_now()
+
     def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
-        return record_outcome(engine, name, outcome, now or utc_now(), round_number, audit=audit)
+        ensure_invitation_in_use(engine, name, round_number, at)
+        return record_outcome(engine, name, outcome, at, round_number, audit=audit)
 
     return audited(engine, actor, action, f"candidate:{name}/round:{round_number}", change)
+
+
+def withdraw_profile(engine: Engine, actor: Actor, now: datetime.datetime | None = None) -> dict[str, object]:
+    """Withdraw the candidate's own profile from the pool, now
+    (:func:`openentry.services.withdrawals.withdraw`). NotFound before the first submission;
+    LedgerError when it cannot be withdrawn (already withdrawn, out of the pool for good)."""
+    name = actor.name
+    with session_scope(engine) as session:
+        if session.get(CandidateRow, name) is None:
+            raise _no_profile(name)
+
+    def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
+        return withdraw(engine, name, now or utc_now(), audit=audit)
+
+    return audited(engine, actor, PROFILE_WITHDRAWN, f"candidate:{name}", change)

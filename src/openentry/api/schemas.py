@@ -280,6 +280,19 @@ class PoolSummary(BaseModel):
     not_in_pool: dict[str, int] = Field(description="The others, by the first reason they are out")
 
 
+class WithdrawalReceipt(BaseModel):
+    """A candidate's profile withdrawn from the pool (``POST /v1/me/withdraw``): out of the pool
+    from ``at`` until it is submitted again (a new submission, with a new ``submitted_at``)."""
+
+    id: str = Field(description="The profile's id: the account's name")
+    recorded: str = Field(description="Always withdrawn")
+    at: str = Field(description="When the profile was withdrawn")
+    submitted_at: str = Field(description="The submission withdrawn")
+    invitations_not_used: list[dict[str, object]] = Field(
+        description="The invitations it held, which are not used (round, kind, expires_on)"
+    )
+
+
 class ProfileReceipt(BaseModel):
     """A candidate's profile as the pool keeps it after ``PUT /v1/me/profile``."""
 

@@ -116,3 +116,24 @@ class CandidateEventRow(Base):
     recorded_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
     province: Mapped[str | None] = mapped_column(String(2), nullable=True)
     detail: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class WithdrawalRow(Base):
+    """A candidate's withdrawal of a submitted profile (issue 13 §2), append-only.
+
+    ``submitted_at`` names the submission withdrawn: a profile submitted again is a new
+    submission (crs-and-programs.md §4.3), which this row does not concern; one withdrawal per
+    submission (the unique constraint). From ``withdrawn_at`` on, that submission is out of the
+    pool and its invitations are not used.
+    """
+
+    __tablename__ = "pool_withdrawals"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "submitted_at", name="uq_pool_withdrawals_submission"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("pool_candidates.id"), nullable=False)
+    submitted_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
+    withdrawn_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)
+    recorded_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime, nullable=False)

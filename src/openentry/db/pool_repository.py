@@ -9,6 +9,13 @@ Profile versions: each load is one append-only batch with the moment it takes ef
 by then holds stands as it was first loaded: that version is what the candidate submitted, and
 it stands from its ``submitted_at`` (whether the profile was submitted by then is the pool's
 rule, :func:`openentry.rules.selection.membership`).
+
+Withdrawals: a candidate withdraws a submission (``pool_withdrawals``: the candidate, the
+``submitted_at`` of the submission withdrawn, its moment). A profile submitted again is a new
+submission, with a ``submitted_at`` of its own, which an earlier withdrawal does not concern.
+IRCC does not use an invitation once its profile is withdrawn: the ledger read here
+(:meth:`PoolRepository.invitations_until`) leaves out the invitations of a submission withdrawn
+by then.
 """
 
 from __future__ import annotations
@@ -34,11 +41,16 @@ from openentry.db.models import (
     PoolBatchRow,
     RoundRow,
     RoundSequenceRow,
+    WithdrawalRow,
 )
+from openentry.domain.moments import iso_utc
 from openentry.profiles.columnar import SCHEMA
 
-# The event kind of a provincial nomination in ``candidate_events``.
+# Event kinds in ``candidate_events``: a provincial nomination; a new version of a profile; a
+# profile submitted again after its withdrawal (a new submission).
 NOMINATED = "nominated"
+UPDATED = "updated"
+RESUBMITTED = "resubmitted"
 _CANDIDATE_COLUMNS = ("id", "submitted_at", "primary_noc", "profile", "batch_id", "updated_at")
 # How SQLAlchemy's DateTime stores a value in SQLite; Arrow's %S carries the microseconds.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S"
@@ -56,6 +68,15 @@ class IssuedInvitation:
     issued_at: datetime.datetime
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """A submission withdrawn by its candidate: who, which submission (its ``submitted_at``), when."""
+
+    candidate_id: str
+    submitted_at: datetime.datetime
+    withdrawn_at: datetime.datetime
+
+
 class PoolStore(Protocol):
     """What the pool's use cases need of storage, inside one unit of work: the SQL repository
     below, or an in-memory fake in tests."""
@@ -66,6 +87,7 @@ class PoolStore(Protocol):
     def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]: ...
     def outcomes_until(self, at: datetime.datetime) -> dict[int, str]: ...
     def nominated_until(self, at: datetime.datetime) -> frozenset[str]: ...
+    def withdrawn_until(self, at: datetime.datetime) -> list[Withdrawal]: ...
     def round_by_key(self, key: str) -> RoundRow | None: ...
     def add_round(self, row: RoundRow, invitations: Sequence[dict[str, object]]) -> None: ...
 
@@ -177,7 +199,10 @@ class PoolRepository:
         update the per-profile record of known ids and insert the new ones.
 
         ``texts``: each profile as JSON text, or None where only the columns exist (a columnar
-        load); ``existing``: the ids already stored.
+        load); ``existing``: the ids already stored, with their stored ``submitted_at``. A known
+        id whose ``submitted_at`` in ``table`` differs from the stored one is submitted again
+        after a withdrawal (:func:`openentry.services.pool.kept_submissions`): its record takes
+        the new submission's moment and its history a ``resubmitted`` entry.
         """
         batch = PoolBatchRow(
             loaded_at=now,
@@ -192,23 +217,26 @@ class PoolRepository:
         is_new = np.array([row_id not in existing for row_id in ids], dtype=bool)
         for row in np.flatnonzero(~is_new).tolist():
             text = texts[row]
-            self.session.execute(
-                update(CandidateRow)
-                .where(CandidateRow.id == ids[row])
-                .values(
-                    profile=None if text is None else json.loads(text),
-                    primary_noc=table.column("primary_noc")[row].as_py(),
-                    batch_id=batch.id,
-                    updated_at=now,
-                )
-            )
+            submitted_at: datetime.datetime = table.column("submitted_at")[row].as_py()
+            previous = existing[ids[row]]
+            values: dict[str, object] = {
+                "profile": None if text is None else json.loads(text),
+                "primary_noc": table.column("primary_noc")[row].as_py(),
+                "batch_id": batch.id,
+                "updated_at": now,
+            }
+            detail: dict[str, object] = {"batch": batch.id}
+            if submitted_at != previous:
+                values["submitted_at"] = submitted_at
+                detail["previous_submitted_at"] = iso_utc(previous)
+            self.session.execute(update(CandidateRow).where(CandidateRow.id == ids[row]).values(**values))
             self.session.add(
                 CandidateEventRow(
                     candidate_id=ids[row],
-                    kind="updated",
+                    kind=RESUBMITTED if "submitted_at" in values else UPDATED,
                     occurred_at=effective_at,
                     recorded_at=now,
-                    detail={"batch": batch.id},
+                    detail=detail,
                 )
             )
         new = table.filter(pa.array(is_new)) if existing else table
@@ -292,7 +320,10 @@ class PoolRepository:
     # -- the ledger ----------------------------------------------------------------------------
 
     def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:
-        """Every invitation issued at or before ``at``, in the order they were issued."""
+        """Every invitation issued at or before ``at``, in the order they were issued, but those
+        of a submission withdrawn by then: IRCC does not use an invitation once its profile is
+        withdrawn, so it is neither outstanding nor let lapse (and a profile submitted again is
+        a new submission, which holds none of them)."""
         rows = self.session.execute(
             select(
                 InvitationRow.id,
@@ -300,11 +331,15 @@ class PoolRepository:
                 InvitationRow.kind,
                 InvitationRow.expires_on,
                 InvitationRow.issued_at,
+                InvitationRow.submitted_at,
             )
             .where(InvitationRow.issued_at <= at)
             .order_by(InvitationRow.issued_at, InvitationRow.id)
-        )
-        return [IssuedInvitation(*row) for row in rows]
+        ).all()
+        withdrawn = {(item.candidate_id, item.submitted_at) for item in self.withdrawn_until(at)}
+        return [
+            IssuedInvitation(*row[:5]) for row in rows if not withdrawn or (row[1], row[5]) not in withdrawn
+        ]
 
     def outcomes_until(self, at: datetime.datetime) -> dict[int, str]:
         """Each invitation's newest outcome (declined, applied, expired) recorded at or before ``at``."""
@@ -323,6 +358,36 @@ class PoolRepository:
             )
         ).scalars()
         return frozenset(rows)
+
+    def withdrawn_until(self, at: datetime.datetime) -> list[Withdrawal]:
+        """The submissions withdrawn at or before ``at``, in the order they were withdrawn."""
+        rows = self.session.execute(
+            select(WithdrawalRow.candidate_id, WithdrawalRow.submitted_at, WithdrawalRow.withdrawn_at)
+            .where(WithdrawalRow.withdrawn_at <= at)
+            .order_by(WithdrawalRow.withdrawn_at, WithdrawalRow.id)
+        )
+        return [Withdrawal(*row) for row in rows]
+
+    def withdrawal_of(self, candidate_id: str, submitted_at: datetime.datetime) -> datetime.datetime | None:
+        """When the candidate withdrew the submission of ``submitted_at``, at whatever moment
+        (None: never)."""
+        return self.session.execute(
+            select(WithdrawalRow.withdrawn_at).where(
+                WithdrawalRow.candidate_id == candidate_id, WithdrawalRow.submitted_at == submitted_at
+            )
+        ).scalar_one_or_none()
+
+    def add_withdrawal(self, withdrawal: Withdrawal, recorded_at: datetime.datetime) -> None:
+        """Record a withdrawal (the database refuses a second one of the same submission)."""
+        self.session.add(
+            WithdrawalRow(
+                candidate_id=withdrawal.candidate_id,
+                submitted_at=withdrawal.submitted_at,
+                withdrawn_at=withdrawal.withdrawn_at,
+                recorded_at=recorded_at,
+            )
+        )
+        self.session.flush()
 
     # -- rounds --------------------------------------------------------------------------------
 

@@ -7,7 +7,10 @@ published rounds all call these functions, over arrays (one entry per profile).
   FST) is in the pool from its submission until the earliest of: 12 months after it was
   submitted (``rounds.pool_duration``), no longer meeting any program's criteria (a language
   result 2 years old or more counts as not meeting them, s.3(4)), or, once invited, the day it
-  applies or lets the invitation lapse. Declining returns it to the pool.
+  applies or lets the invitation lapse. Declining returns it to the pool. A candidate may
+  withdraw the profile: the submission is out of the pool from the moment it is withdrawn; a
+  profile submitted again is a new submission (§4.3: deleting and re-creating a profile changes
+  its submission timestamp), in the pool from its new ``submitted_at``.
 - **Qualifying for a round** (§4.2): in the pool, not holding an outstanding invitation of the
   round's kind (an ITA for a federal round, an NOI for a provincial one), and meeting every
   condition of the round (program, category, nomination, score range, NOC list, creation window,
@@ -44,6 +47,11 @@ class PoolReason(StrEnum):
     """Why a stored profile is not in the pool at a moment, in the order they are checked."""
 
     NOT_YET_SUBMITTED = "not yet submitted"
+    # Checked before the other reasons: a withdrawal is recorded only while the submission is
+    # still stored and has not left the pool for good (not expired, applied or lapsed), so it is
+    # the first of them in time; what comes after (its 12 months running out, an ITA it left
+    # unused) or what the day's assessment finds is not why the profile is out.
+    WITHDRAWN = "withdrawn by the candidate"
     POOL_EXPIRY = "pool expiry"
     APPLIED = "applied after an ITA"
     LAPSED = "let an ITA expire"
@@ -87,19 +95,26 @@ def membership(
     applied: Flags | None = None,
     lapsed: Flags | None = None,
     unscorable: Flags | None = None,
+    withdrawn_at: Moments | None = None,
 ) -> Membership:
     """Who is in the pool at ``moment`` (MI 2017-1 s.4(1)); every argument is one entry a profile.
 
     ``meets_a_program``: eligible for FSW, CEC or FST on the day; ``applied`` / ``lapsed``: the
     latest ITA was accepted or let expire by then; ``unscorable``: the profile cannot be scored
-    on the day (a result not accepted then), so it cannot be ranked. The reasons are checked in
+    on the day (a result not accepted then), so it cannot be ranked; ``withdrawn_at``: when the
+    candidate withdrew the submission the profile stands on (NaT: not withdrawn), out from then
+    on (a profile submitted again stands on its new submission, which no withdrawal of the
+    earlier one concerns: the caller gives NaT for it). The reasons are checked in
     :class:`PoolReason`'s order and a profile already out is not looked at again, so a fact may
     be left unknown (any value) for the profiles an earlier reason takes out.
     """
     size = len(submitted_at)
     none = np.zeros(size, dtype=bool)
+    # NaT (not withdrawn) compares false.
+    withdrawn = none if withdrawn_at is None else np.asarray(withdrawn_at <= moment, dtype=bool)
     checks: dict[PoolReason, Flags] = {
         PoolReason.NOT_YET_SUBMITTED: submitted_at > moment,
+        PoolReason.WITHDRAWN: withdrawn,
         PoolReason.POOL_EXPIRY: expires_at(submitted_at, pool_duration_months) <= moment,
         PoolReason.APPLIED: none if applied is None else np.asarray(applied, dtype=bool),
         PoolReason.LAPSED: none if lapsed is None else np.asarray(lapsed, dtype=bool),

@@ -1,9 +1,9 @@
 """Changes happen in time: nothing is dated before the latest recorded round.
 
-A recorded round was run on the pool as it stood at its moment. A load, a nomination or an
-invitation's outcome dated before that moment would change the pool the round saw, so the
-round's record would no longer follow from the ledger; it is refused, and the user is told to
-date the change at or after the round.
+A recorded round was run on the pool as it stood at its moment. A load, a nomination, a
+candidate's withdrawal or an invitation's outcome dated before that moment would change the pool
+the round saw, so the round's record would no longer follow from the ledger; it is refused, and
+the user is told to date the change at or after the round.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ ledger, the CRS and program eligibility on the day) and stores what a load chang
 :class:`openentry.db.pool_repository.PoolRepository`.
 
 Loading is all-or-nothing per file: every line is validated first, and one bad line means
-nothing is written. An update keeps the original ``submitted_at`` (crs-and-programs.md §4.3).
+nothing is written. An update keeps the original ``submitted_at`` (crs-and-programs.md §4.3);
+a profile submitted again after its candidate withdrew it is a new submission, with the new
+``submitted_at`` (:func:`kept_submissions`).
 Each load is a new version of its profiles, effective from the load's moment (``pool load
 --at``, default now): a round at an earlier moment sees the profiles as they stood then. A load
 cannot take effect before the latest recorded round, whose pool it would rewrite.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
-from openentry.db.pool_repository import PoolRepository, PoolStore, conformed
+from openentry.db.pool_repository import PoolRepository, PoolStore, Withdrawal, conformed
 from openentry.domain.moments import iso_utc
 from openentry.history.bands import band_counts
 from openentry.profiles.columnar import TableError, table_from_profiles
@@ -49,6 +51,7 @@ __all__ = [
     "PastChangeError",
     "PoolLoadError",
     "PoolState",
+    "kept_submissions",
     "load_pool_file",
     "load_pool_profiles",
     "load_pool_table",
@@ -118,6 +121,55 @@ def _ensure_new_after_latest_round(
         )
 
 
+def kept_submissions(
+    repository: PoolRepository, stored: Mapping[str, datetime.datetime], at: datetime.datetime
+) -> dict[str, datetime.datetime]:
+    """The ``submitted_at`` each stored profile keeps when a new version of it is received at
+    ``at``: the stored one (``stored``: id to stored ``submitted_at``), since updating a profile
+    does not change its submission timestamp, unless the candidate withdrew that submission by
+    then: submitting again is then a new submission, whose timestamp is its own ("deleting and
+    re-creating it does", crs-and-programs.md §4.3). The profiles left out are new submissions.
+
+    The one place this rule is decided: pool loads and ``PUT /v1/me/profile`` both ask it."""
+    if not stored:
+        return {}
+    withdrawn = {
+        item.candidate_id
+        for item in repository.withdrawn_until(at)
+        if stored.get(item.candidate_id) == item.submitted_at
+    }
+    return {name: moment for name, moment in stored.items() if name not in withdrawn}
+
+
+def _ensure_submitted_after_withdrawal(
+    repository: PoolRepository,
+    table: pa.Table,
+    resubmitted: Mapping[str, datetime.datetime],
+    source: str,
+) -> None:
+    """A profile submitted again after a withdrawal is submitted after it (its new
+    ``submitted_at`` is later than the withdrawal), or it would stand withdrawn."""
+    if not resubmitted:
+        return
+    given = dict(zip(table.column("id").to_pylist(), table.column("submitted_at").to_pylist(), strict=True))
+    problems = []
+    for name, previous in resubmitted.items():
+        withdrawn_at = repository.withdrawal_of(name, previous)
+        assert withdrawn_at is not None
+        if given[name] <= withdrawn_at:
+            problems.append(
+                (
+                    f"profile {name!r}",
+                    "submitted_at",
+                    f"{iso_utc(given[name])} is not after the profile's withdrawal at "
+                    f"{iso_utc(withdrawn_at)}; a profile submitted again after a withdrawal is a new "
+                    "submission, submitted after it",
+                )
+            )
+    if problems:
+        raise PoolLoadError(source, problems)
+
+
 def store_table(
     session: Session,
     table: pa.Table,
@@ -130,7 +182,9 @@ def store_table(
 
     ``raws`` are the profiles as given (JSON); without them (a columnar load) the profile is kept
     only in the batch's columns. An update keeps the stored ``submitted_at`` and is appended to
-    the candidate's history. ``effective_at`` (default ``now``): when the versions take effect.
+    the candidate's history; a profile withdrawn by ``effective_at`` is submitted again, with
+    the ``submitted_at`` given (:func:`kept_submissions`). ``effective_at`` (default ``now``):
+    when the versions take effect.
     """
     now = now or utc_now()
     effective_at = effective_at or now
@@ -141,10 +195,13 @@ def store_table(
     existing = repository.submitted_at_of(ids)
     if existing:
         ensure_after_latest_round(repository, effective_at, "an update taking effect")
-    _ensure_new_after_latest_round(repository, table, existing)
-    if existing:
+    kept = kept_submissions(repository, existing, effective_at)
+    resubmitted = {name: moment for name, moment in existing.items() if name not in kept}
+    _ensure_submitted_after_withdrawal(repository, table, resubmitted, source)
+    _ensure_new_after_latest_round(repository, table, kept)
+    if kept:
         given = table.column("submitted_at").to_pylist()
-        merged = [existing.get(row_id, moment) for row_id, moment in zip(ids, given, strict=True)]
+        merged = [kept.get(row_id, moment) for row_id, moment in zip(ids, given, strict=True)]
         index = table.schema.get_field_index("submitted_at")
         table = table.set_column(index, "submitted_at", pa.array(merged, table.schema.field(index).type))
     texts: list[str | None] = (
@@ -311,6 +368,30 @@ def _with_nominations(table: pa.Table, ids: NDArray[np.object_], nominated: froz
     return table.set_column(index, "provincial_nomination", pa.array(np.asarray(current, dtype=bool) | flags))
 
 
+def _withdrawals(store: PoolStore, at: datetime.datetime) -> list[Withdrawal]:
+    """The submissions withdrawn by ``at``. A store with no ``withdrawn_until`` (the in-memory
+    store of the round tests, written before withdrawals) records none."""
+    reader = getattr(store, "withdrawn_until", None)
+    return [] if reader is None else list(reader(at))
+
+
+def _withdrawn_at(
+    ids: pa.ChunkedArray, submitted_at: NDArray[np.datetime64], withdrawals: Sequence[Withdrawal]
+) -> NDArray[np.datetime64] | None:
+    """When each profile's submission (its id and ``submitted_at`` as it stands) was withdrawn,
+    NaT where it was not; None when nothing was withdrawn. A withdrawal of an earlier submission
+    of a profile submitted again is not its own."""
+    if not withdrawals:
+        return None
+    withdrawn_at = np.full(len(submitted_at), np.datetime64("NaT", "us"))
+    names = pa.array([item.candidate_id for item in withdrawals], pa.string())
+    rows = pc.index_in(names, value_set=ids.combine_chunks().cast(pa.string()))
+    for item, row in zip(withdrawals, rows.to_pylist(), strict=True):
+        if row is not None and submitted_at[row] == utc_moment64(item.submitted_at):
+            withdrawn_at[row] = utc_moment64(item.withdrawn_at)
+    return withdrawn_at
+
+
 def state_of(
     repository: PoolStore,
     at: datetime.datetime,
@@ -320,7 +401,11 @@ def state_of(
     """The pool at ``at``: the profiles as they stood then, the ledger, and on the day of ``at``
     their CRS and eligibility (the programs, French, and the occupation ``categories`` asked for);
     who is in the pool is :func:`openentry.rules.selection.membership`. With ``only``, that one
-    profile alone."""
+    profile alone.
+
+    A withdrawn submission is out of the pool from its withdrawal; the ledger leaves out its
+    invitations from then (:meth:`PoolRepository.invitations_until`): an ITA it held is neither
+    outstanding nor lapsed, so it keeps no one from a round and is not why the profile is out."""
     day = at.astimezone(datetime.UTC).date()
     rules = rules_package.at(day)
     table = repository.profiles_at(at, only)
@@ -344,6 +429,7 @@ def state_of(
         "language_expired": language.expired_on(test_dates, day, rules.language.result_validity_years),
         "applied": _members(ids, ledger.removed.get(ACCEPTED, frozenset())),
         "lapsed": _members(ids, ledger.removed.get(LAPSED, frozenset())),
+        "withdrawn_at": _withdrawn_at(table.column("id"), submitted, _withdrawals(repository, at)),
     }
     size = len(ids)
     # Everyone is read, scored and assessed at once: taking the rows still in the pool first

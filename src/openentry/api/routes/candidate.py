@@ -14,9 +14,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from openentry.api.bodies import json_body, one_profile_request_body
-from openentry.api.candidates import NotFound, answer_invitation, own_profile, standing, submit_profile
+from openentry.api.candidates import (
+    NotFound,
+    answer_invitation,
+    own_profile,
+    standing,
+    submit_profile,
+    withdraw_profile,
+)
 from openentry.api.problems import ProblemError, problem_responses
-from openentry.api.schemas import LedgerChange, ProfileReceipt, Standing
+from openentry.api.schemas import LedgerChange, ProfileReceipt, Standing, WithdrawalReceipt
 from openentry.api.security import Candidate, DatabaseEngine, actor_of
 
 ACCOUNT_PROBLEMS = problem_responses(401, 403)
@@ -72,6 +79,23 @@ def candidate_routes() -> APIRouter:
         raw = await json_body(request)
         submitted = await run_in_threadpool(submit_profile, engine, actor_of(account), raw)
         return JSONResponse(submitted.as_json(), status_code=201 if submitted.created else 200)
+
+    @router.post(
+        "/v1/me/withdraw",
+        response_model=WithdrawalReceipt,
+        responses=problem_responses(404, 409),
+        summary="Withdraw my profile from the pool",
+    )
+    def withdraw(account: Candidate, engine: DatabaseEngine) -> JSONResponse:
+        """Withdraw the profile, now: it is out of the pool from this moment, and an invitation
+        it holds is not used. Sending the profile again (``PUT /v1/me/profile``) is a new
+        submission, in the pool from then with a new ``submitted_at``. 404 before the first
+        submission; 409 when it is withdrawn already or out of the pool for good (expired,
+        applied, an ITA let lapse)."""
+        try:
+            return JSONResponse(withdraw_profile(engine, actor_of(account)))
+        except NotFound as error:
+            raise ProblemError(404, str(error)) from None
 
     def answered(account: Candidate, engine: DatabaseEngine, round_number: int, answer: str) -> JSONResponse:
         try:
