@@ -77,7 +77,7 @@ def test_worked_examples_typed_and_pasted_give_the_command_line_totals(site: Sit
         profile = case["profile"]
         page.goto("/")
         fill_form(page, profile, on)
-        page.click("button[name=action][value=form]")
+        page.click("p.actions button[name=action][value=form]")
         page.wait_for_selector("#crs-total")
         typed[profile["id"]] = shown_total(page)
         if profile["id"] == "E4":

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from openentry.services.scoring import RawProfile, score_profiles
 from openentry.web.forms import SECTIONS, FormValues, input_id, profile_of, shown_paths, values_of
-from openentry.web.messages import WORDINGS, translate
+from openentry.web.i18n import gettext
+from openentry.web.messages import WORDINGS, WORDS, translate
 from tests.strategies import dated_profile
 from tests.web.conftest import examples
 
@@ -85,3 +86,16 @@ def test_the_engine_sentences_read_in_french() -> None:
     assert (unknown.text, unknown.language) == ("a sentence the pages do not know", "en")
     assert translate("required", "en").text == "required"
     assert len(WORDINGS) == len(set(WORDINGS))
+
+
+def test_every_word_the_services_put_in_their_sentences_has_a_french_name() -> None:
+    from openentry.history.replay import PROGRAM_NAMES as REPLAY_PROGRAMS
+    from openentry.services.timeline import LINE_WORDS, PROGRAM_NAMES, SLOT_WORDS
+    from openentry.services.whatif import EDUCATION_WORDS
+
+    words = {*LINE_WORDS.values(), *SLOT_WORDS.values(), *PROGRAM_NAMES.values(), *EDUCATION_WORDS.values()}
+    words |= {f"the {name}" for name in REPLAY_PROGRAMS.values()}
+    assert words - set(WORDS) == set()
+    assert translate("age: 105 to 99 points", "fr").text == "âge : de 105 à 99 points"
+    assert translate("meets CEC", "fr").text == "satisfait à CEC"
+    assert translate("no longer meets FSW", "fr").text == "ne satisfait plus à PTQF"

@@ -33,7 +33,7 @@ def _base(height: int = 260) -> Spec:
         "config": {
             "font": "system-ui, sans-serif",
             "axis": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3, "labelLimit": 320},
             "range": {"category": PALETTE},
         },
     }
@@ -89,7 +89,7 @@ def cutoffs_chart(points: Sequence[dict[str, object]], code: str) -> Spec:
         "mark": {"type": "point", "filled": True, "size": 45, "opacity": 0.85},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Date of the round")),
-                  "axis": {"format": "%Y"}},
+                  "axis": {"format": "%Y", "tickCount": "year"}},
             "y": {"field": "cutoff", "type": "quantitative", "title": gettext(code, N_("Cut-off (lowest CRS invited)")),
                   "scale": {"zero": False}},
             "color": {"field": "kind", "type": "nominal", "title": kind},
@@ -100,7 +100,7 @@ def cutoffs_chart(points: Sequence[dict[str, object]], code: str) -> Spec:
                 {"field": "name", "type": "nominal", "title": gettext(code, N_("Name"))},
                 {"field": "kind", "type": "nominal", "title": kind},
                 {"field": "cutoff", "type": "quantitative", "title": gettext(code, N_("Cut-off"))},
-                {"field": "invitations", "type": "quantitative", "title": gettext(code, N_("Invitations")), "format": ","},
+                {"field": "invitations", "type": "quantitative", "title": gettext(code, N_("Invitations")), "format": ",d"},
             ],
         },
     }
@@ -115,16 +115,16 @@ def invitations_chart(bars: Sequence[dict[str, object]], code: str) -> Spec:
         "mark": {"type": "bar"},
         "encoding": {
             "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, N_("Month")),
-                  "axis": {"format": "%Y"}},
+                  "axis": {"format": "%Y", "tickCount": "year"}},
             "y": {"field": "invitations", "type": "quantitative", "aggregate": "sum",
-                  "title": gettext(code, N_("Invitations")), "axis": {"format": ","}},
+                  "title": gettext(code, N_("Invitations")), "axis": {"format": ",d"}},
             "color": {"field": "kind", "type": "nominal", "title": kind},
             "tooltip": [
                 {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, N_("Month")),
                  "format": "%B %Y"},
                 {"field": "kind", "type": "nominal", "title": kind},
                 {"field": "invitations", "type": "quantitative", "aggregate": "sum",
-                 "title": gettext(code, N_("Invitations")), "format": ","},
+                 "title": gettext(code, N_("Invitations")), "format": ",d"},
             ],
         },
     }
@@ -138,16 +138,16 @@ def pool_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
         "data": {"values": list(rows)},
         "mark": {"type": "area", "interpolate": "step-after"},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "axis": {"format": "%Y"}},
+            "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "axis": {"format": "%Y", "tickCount": "year"}},
             "y": {"field": "count", "type": "quantitative", "stack": "zero",
-                  "title": gettext(code, N_("Candidates in the pool")), "axis": {"format": ","}},
+                  "title": gettext(code, N_("Candidates in the pool")), "axis": {"format": ",d"}},
             "color": {"field": "band", "type": "ordinal", "title": band,
                       "sort": {"field": "order"}, "scale": {"scheme": "viridis"}},
             "order": {"field": "order", "type": "quantitative"},
             "tooltip": [
                 {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "format": "%e %b %Y"},
                 {"field": "band", "type": "ordinal", "title": band},
-                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ","},
+                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ",d"},
             ],
         },
     }
@@ -162,10 +162,10 @@ def bands_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
         "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "band", "type": "ordinal", "title": band, "sort": {"field": "order"}},
-            "x": {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "axis": {"format": ","}},
+            "x": {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "axis": {"format": ",d"}},
             "tooltip": [
                 {"field": "band", "type": "ordinal", "title": band},
-                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ","},
+                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ",d"},
             ],
         },
     }
@@ -255,7 +255,7 @@ def fan_chart(
                                      {"field": "cutoff_high", "type": "quantitative",
                                       "title": gettext(code, N_("high (80 %)"))},
                                      {"field": "size", "type": "quantitative", "title": gettext(code, N_("Invitations")),
-                                      "format": ","},
+                                      "format": ",d"},
                                  ]},
                 },
                 {

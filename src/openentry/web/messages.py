@@ -30,6 +30,39 @@ WORDS: dict[str, str] = {
     "the Federal Skilled Worker Program": N_("the Federal Skilled Worker Program"),
     "the Federal Skilled Trades Program": N_("the Federal Skilled Trades Program"),
     "the Provincial Nominee Program": N_("the Provincial Nominee Program"),
+    # services/whatif.py EDUCATION_WORDS
+    "less than secondary school": N_("less than secondary school"),
+    "a secondary school diploma": N_("a secondary school diploma"),
+    "a one-year post-secondary credential": N_("a one-year post-secondary credential"),
+    "a two-year post-secondary credential": N_("a two-year post-secondary credential"),
+    "a bachelor's degree or a program of 3 years or more": N_("a bachelor's degree or a program of 3 years or more"),
+    "two or more credentials, one of 3 years or more": N_("two or more credentials, one of 3 years or more"),
+    "a master's or entry-to-practice professional degree": N_("a master's or entry-to-practice professional degree"),
+    "a doctoral degree": N_("a doctoral degree"),
+    # services/timeline.py LINE_WORDS, SLOT_WORDS and PROGRAM_NAMES
+    "age": N_("age"),
+    "education": N_("education"),
+    "first official language": N_("first official language"),
+    "second official language": N_("second official language"),
+    "Canadian work experience": N_("Canadian work experience"),
+    "spouse's education": N_("spouse's education"),
+    "spouse's language": N_("spouse's language"),
+    "spouse's Canadian work experience": N_("spouse's Canadian work experience"),
+    "transferability (education)": N_("transferability (education)"),
+    "transferability (foreign work)": N_("transferability (foreign work)"),
+    "transferability (certificate of qualification)": N_("transferability (certificate of qualification)"),
+    "French-language points": N_("French-language points"),
+    "sibling in Canada": N_("sibling in Canada"),
+    "Canadian education": N_("Canadian education"),
+    "arranged employment": N_("arranged employment"),
+    "provincial nomination": N_("provincial nomination"),
+    "first-language": N_("first-language"),
+    "second-language": N_("second-language"),
+    "Canadian": N_("Canadian"),
+    "foreign": N_("foreign"),
+    "FSW": N_("FSW"),
+    "CEC": N_("CEC"),
+    "FST": N_("FST"),
 }
 
 # Every sentence the pages translate, as the engine words it (the catalogue's msgids).
@@ -79,6 +112,14 @@ WORDINGS: tuple[str, ...] = (
     N_("%(word_ability)s from %(benchmark)s %(current)s to %(target_benchmark)s %(target)s (%(raw)s)"),
     N_("%(word_ability)s from %(benchmark)s %(current)s to %(target_benchmark)s %(target)s"),
     N_("all four first-language abilities to %(benchmark)s %(target)s"),
+    N_("second official language (%(word_language)s) to %(benchmark)s %(target)s in all four abilities"),
+    N_("add the spouse's %(word_language)s result, %(benchmark)s %(target)s in all four abilities"),
+    N_("spouse's language to %(benchmark)s %(target)s in all four abilities"),
+    N_("education from %(word_before)s to %(word_after)s"),
+    N_("spouse's education from %(word_before)s to %(word_after)s"),
+    N_("one more year of Canadian skilled work (%(before)s to %(after)s years)"),
+    N_("one more year of the spouse's Canadian skilled work (%(before)s to %(after)s years)"),
+    N_("declare %(word_first)s as the first official language and %(word_second)s as the second"),
     N_("a provincial nomination"),
     N_("add %(word_language)s as second official language, %(benchmark)s %(target)s in all four abilities"),
     N_("a Canadian post-secondary credential of three years or longer"),
@@ -117,7 +158,18 @@ WORDINGS: tuple[str, ...] = (
     N_("give --size N or a score range (--crs-min, --crs-max); --all invites everyone who qualifies"),
     # services/timeline.py: why the score moves
     N_("turns %(age)s"),
-    N_("age: %(before)s to %(after)s points"),
+    N_("%(word_line)s: %(before)s to %(after)s points"),
+    N_("the %(word_slot)s result of %(day)s is %(years)s years old: it no longer counts"),
+    N_("%(years)s year of %(word_where)s skilled work counted (work history)"),
+    N_("%(years)s years of %(word_where)s skilled work counted (work history)"),
+    N_("the law changes on %(day)s: %(parameters)s"),
+    N_("enters the pool: submitted at %(moment)s"),
+    N_("leaves the pool at %(moment)s: %(months)s months after it was submitted"),
+    N_("meets %(word_program)s"),
+    N_("no longer meets %(word_program)s"),
+    N_("eligible for the %(category)s category"),
+    N_("no longer eligible for the %(category)s category"),
+    N_("leaves the pool: meets none of FSW, CEC, FST"),
 )
 
 
@@ -141,6 +193,8 @@ _PLACEHOLDER_PATTERNS = {
     "after": _NUMBER,
     "size": _NUMBER,
     "needed": _NUMBER,
+    "years": _NUMBER,
+    "months": _NUMBER,
 }
 
 
