@@ -88,4 +88,3 @@ def catalogue() -> NocCatalogue:
             teer_by_code[int(code)] = occupation.teer
     teer_by_code.setflags(write=False)
     return NocCatalogue(occupations=occupations, teer_by_code=teer_by_code)
-
