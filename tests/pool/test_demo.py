@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
+import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from tests.pool.conftest import CliRunner
 
@@ -29,17 +32,47 @@ def test_demo_replicates_round_398_scaled(tmp_path: Path) -> None:
     assert recorded == [(1, 34, result.replica.cutoff)]
 
 
-def test_demo_command_prints_both_columns(cli: CliRunner, tmp_path: Path) -> None:
-    ran = cli("demo", "--round", "398", "--pool-size", "2000", database=False)
+def test_demo_command_prints_both_columns(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --keep, the temporary folder stays and the closing lines name it and the command
+    that lists the replica's invitations; the test then deletes it."""
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    ran = cli("demo", "--round", "398", "--pool-size", "2000", "--keep", database=False)
     assert ran.returncode == 0, ran.stderr
     assert "Round #398, 2026-02-20" in ran.stdout
-    assert "│ invitations │                4,000 │" in ran.stdout
-    assert "openentry round invitations 1 --db sqlite:///" in ran.stdout.replace("\n", "")
+    assert "│ invitations │                4,000 │                       34 │" in ran.stdout
+    kept = re.search(r"^Database kept in (\S+)$", ran.stdout, re.MULTILINE)
+    assert kept is not None, ran.stdout
+    folder = Path(kept.group(1))
+    assert folder.parent == temporary and folder.name.startswith("openentry-demo-")
+    assert sorted(path.name for path in folder.iterdir()) == ["openentry.sqlite"]
+    assert (
+        f"Explore: openentry round invitations 1 --db sqlite:///{folder / 'openentry.sqlite'}\n" in ran.stdout
+    )
+    shutil.rmtree(folder)
     unknown = cli("demo", "--round", "9999", database=False)
     assert (unknown.returncode, unknown.stderr) == (
         2,
         "openentry: no published round #9999 in the bundled rounds\n",
     )
+
+
+def test_demo_without_keep_removes_its_temporary_folder(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    ran = cli("demo", "--round", "398", "--pool-size", "2000", database=False)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[-1] == (
+        "The demo's temporary database was removed; to explore the replica, run the demo again "
+        "with --keep (or --db URL)."
+    )
+    assert list(temporary.iterdir()) == []
 
 
 def test_demo_of_a_round_before_any_published_distribution_is_one_line_exit_2(cli: CliRunner) -> None:
