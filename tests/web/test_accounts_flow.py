@@ -57,7 +57,9 @@ def test_candidate_portal_and_officer_round_end_to_end(site: Site, page: Any, br
     assert rows.first.locator("td").first.inner_text() == str(CRS_BY_AGE[29])
     recorded = officer.locator("#recorded h3").inner_text()
     number = int(recorded.split()[1])
-    assert officer.locator(f"#audit tr[data-action='round.recorded'] code:text('round:{number}')").count() == 1
+    assert (
+        officer.locator(f"#audit tr[data-action='round.recorded'] code:text('round:{number}')").count() == 1
+    )
     screenshot(officer, "console-recorded")
     officer.context.close()
 
@@ -67,13 +69,18 @@ def test_candidate_portal_and_officer_round_end_to_end(site: Site, page: Any, br
     (invitation,) = round_invitations(site.engine, number)
     days_left = (invitation.expires_on - datetime.datetime.now(datetime.UTC).date()).days
     assert row.locator(".days-left").inner_text() == f"{days_left} days left"
-    assert row.locator("td").nth(3).inner_text() == format_date(invitation.expires_on, "medium", locale="en_CA")
+    assert row.locator("td").nth(3).inner_text() == format_date(
+        invitation.expires_on, "medium", locale="en_CA"
+    )
     row.locator("button.danger").click()
     page.wait_for_selector("#confirm")
     screenshot(page, "portal-confirm-decline")
     page.click("#confirm button[type=submit]")
     page.wait_for_selector("#answer-result")
-    assert page.locator(f"table.invitations tr[data-round='{number}'] td").last.inner_text().strip() == "Declined"
+    assert (
+        page.locator(f"table.invitations tr[data-round='{number}'] td").last.inner_text().strip()
+        == "Declined"
+    )
     actions = [(entry.actor, entry.action, entry.outcome) for entry in audit_entries(site.engine)]
     assert ("alice", "profile.created", "ok") in actions
     assert ("otto", "round.recorded", "ok") in actions

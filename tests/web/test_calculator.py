@@ -8,9 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
-from tests.web.conftest import Site, axe_violations, examples, screenshot
+from tests.web.conftest import Site, examples, screenshot
 
 LANGUAGE_FIELDS = ("test", "reading", "writing", "listening", "speaking", "test_date")
 
@@ -36,10 +34,24 @@ def field_id(path: str) -> str:
 def fill_form(page: Any, profile: dict[str, Any], on: str) -> None:
     """Answer the questionnaire as a person would, in its order (selects, boxes, text)."""
     order = [
-        "marital_status", "spouse_canadian", "spouse_accompanying", "age", "birth_date", "education",
-        "canadian_education", "first_language", "second_language", "canadian_work_years",
-        "foreign_work_years", "certificate_of_qualification", "job_offer", "provincial_nomination",
-        "sibling_in_canada", "spouse_education", "spouse_canadian_work_years", "spouse_language",
+        "marital_status",
+        "spouse_canadian",
+        "spouse_accompanying",
+        "age",
+        "birth_date",
+        "education",
+        "canadian_education",
+        "first_language",
+        "second_language",
+        "canadian_work_years",
+        "foreign_work_years",
+        "certificate_of_qualification",
+        "job_offer",
+        "provincial_nomination",
+        "sibling_in_canada",
+        "spouse_education",
+        "spouse_canadian_work_years",
+        "spouse_language",
     ]
     assert set(profile) - {"id"} <= set(order), f"the helper cannot type {set(profile) - set(order)}"
     for name in order:

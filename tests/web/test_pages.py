@@ -16,7 +16,6 @@ from openentry.history.replay import check_draw, check_round, prepare_profiles
 from openentry.history.store import load_catalogue
 from openentry.rules import default_tree
 from openentry.services.scoring import RawProfile
-
 from openentry.web.i18n import gettext
 from tests.web.conftest import Site, axe_violations, examples, screenshot
 
@@ -26,10 +25,22 @@ MARIA = {
     "birth_date": "1995-03-10",
     "marital_status": "never_married",
     "education": "bachelors",
-    "first_language": {"test": "ielts", "reading": 7.5, "writing": 7, "listening": 8, "speaking": 7,
-                       "test_date": "2025-04-26"},
-    "second_language": {"test": "tef_canada", "reading": 500, "writing": 500, "listening": 500, "speaking": 500,
-                        "test_date": "2025-06-15"},
+    "first_language": {
+        "test": "ielts",
+        "reading": 7.5,
+        "writing": 7,
+        "listening": 8,
+        "speaking": 7,
+        "test_date": "2025-04-26",
+    },
+    "second_language": {
+        "test": "tef_canada",
+        "reading": 500,
+        "writing": 500,
+        "listening": 500,
+        "speaking": 500,
+        "test_date": "2025-06-15",
+    },
     "canadian_work_years": 1,
     "foreign_work_years": 2,
     "primary_noc": "21231",
@@ -108,9 +119,13 @@ def test_bad_input_shows_the_field_message_beside_the_field(
     screenshot(page, f"calculator-error-{language}")
 
 
-def test_a_score_that_does_not_exist_on_the_test_shows_beside_its_score_in_french(site: Site, page: Any) -> None:
-    profile = {**E4["profile"], "first_language": {"test": "ielts", "reading": 9.5, "writing": 7, "listening": 7,
-                                                   "speaking": 7}}
+def test_a_score_that_does_not_exist_on_the_test_shows_beside_its_score_in_french(
+    site: Site, page: Any
+) -> None:
+    profile = {
+        **E4["profile"],
+        "first_language": {"test": "ielts", "reading": 9.5, "writing": 7, "listening": 7, "speaking": 7},
+    }
     page.goto("/fr/")
     paste(page, profile, "on", "2026-01-05")
     error = page.locator("#error-field-first_language-reading")
@@ -232,6 +247,7 @@ def test_a_round_page_and_its_check_in_french(site: Site, page: Any) -> None:
 
 def test_would_i_have_been_invited_year_by_year(site: Site, page: Any) -> None:
     page.goto("/invited")
+    page.select_option("#field-since", "2025")
     paste(page, MARIA)
     year = page.locator("section.year[data-year='2025']")
     year.wait_for(timeout=60_000)
@@ -258,9 +274,7 @@ def test_chances_with_the_fan(site: Site, page: Any) -> None:
     page.goto("/chances")
     paste(page, MARIA, "as_of", "2026-01-05")
     page.wait_for_selector("table.probabilities")
-    shares = [
-        float(cell.inner_text().rstrip("%")) for cell in page.locator("table.probabilities td").all()
-    ]
+    shares = [float(cell.inner_text().rstrip("%")) for cell in page.locator("table.probabilities td").all()]
     assert len(shares) == 4 and shares == sorted(shares)
     page.wait_for_selector("div.chart[data-chart='fan-chart'] svg g.mark-area path")
     assert_accessible(page)

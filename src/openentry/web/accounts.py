@@ -66,8 +66,20 @@ from openentry.web.rendering import render
 TOKEN_COOKIE = "openentry_token"
 CONFIRM = "yes"
 AUDIT_PAGE = 50
-ROUND_FIELDS = ("kind", "program", "category", "size", "crs_min", "crs_max", "noc", "created_from",
-                "created_to", "province", "at", "key")
+ROUND_FIELDS = (
+    "kind",
+    "program",
+    "category",
+    "size",
+    "crs_min",
+    "crs_max",
+    "noc",
+    "created_from",
+    "created_to",
+    "province",
+    "at",
+    "key",
+)
 
 
 def principal_of(request: Request, engine: Engine) -> Principal | None:
@@ -122,7 +134,11 @@ def round_request(values: FormValues, dry_run: bool) -> RoundRequest:
 
 def _round_criteria_values(values: FormValues, at: str, key: str) -> list[tuple[str, str]]:
     """The hidden fields of the confirmation: the round as tried, at the moment tried, with a key."""
-    kept = [(name, values.first(name)) for name in ROUND_FIELDS if name not in ("at", "key") and values.first(name)]
+    kept = [
+        (name, values.first(name))
+        for name in ROUND_FIELDS
+        if name not in ("at", "key") and values.first(name)
+    ]
     if values.first("all") == "true":
         kept.append(("all", "true"))
     return [*kept, ("at", at), ("key", key)]
@@ -136,7 +152,9 @@ def account_routes(code: str) -> APIRouter:
     router = APIRouter(dependencies=[Depends(rate_limited)], include_in_schema=False)
     prefix = LANGUAGES_BY_CODE[code].prefix
 
-    def sign_in_page(request: Request, next_page: str, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    def sign_in_page(
+        request: Request, next_page: str, error: str | None = None, status_code: int = 200
+    ) -> HTMLResponse:
         context = {"next_page": next_page, "error": None if error is None else translate(error, code)}
         return render(request, code, "sign_in.html", context, status_code=status_code)
 
@@ -181,21 +199,25 @@ def account_routes(code: str) -> APIRouter:
     def portal_context(engine: Engine, principal: Principal, given: ProfileInput | None) -> dict[str, Any]:
         today = utc_now().date()
         found = standing(engine, principal.name)
+        held = found["invitations"]
+        assert isinstance(held, list)
         invitations = [
             {
                 **invitation,
                 "days_left": _days_left(str(invitation["expires_on"]), today),
-                "open": invitation["outcome"] is None and _days_left(str(invitation["expires_on"]), today) >= 0,
+                "open": invitation["outcome"] is None
+                and _days_left(str(invitation["expires_on"]), today) >= 0,
             }
-            for invitation in found["invitations"]  # type: ignore[attr-defined]
+            for invitation in held
         ]
         if given is None:
             try:
                 profile = own_profile(engine, principal.name)
             except NotFound:
                 profile = None
-            given = ProfileInput(values=values_of(profile) if profile else FormValues(), profile=profile,
-                                 submitted=False)
+            given = ProfileInput(
+                values=values_of(profile) if profile else FormValues(), profile=profile, submitted=False
+            )
         return {
             **common_context(),
             "principal": principal,
@@ -235,7 +257,9 @@ def account_routes(code: str) -> APIRouter:
         return render(request, code, "portal.html", context, status_code=200 if given.error is None else 422)
 
     @router.post("/portal/invitations/{round_number}/{answer}", response_class=HTMLResponse)
-    async def answer(request: Request, round_number: int, answer: str, engine: DatabaseEngine) -> HTMLResponse:
+    async def answer(
+        request: Request, round_number: int, answer: str, engine: DatabaseEngine
+    ) -> HTMLResponse:
         principal = await run_in_threadpool(principal_of, request, engine)
         if principal is None:
             return sign_in_page(request, "portal", status_code=401)
@@ -250,7 +274,9 @@ def account_routes(code: str) -> APIRouter:
             context["confirming"] = {"round": round_number, "answer": answer}
             return render(request, code, "portal.html", context)
         try:
-            result = await run_in_threadpool(answer_invitation, engine, actor_of(principal), round_number, answer)
+            result = await run_in_threadpool(
+                answer_invitation, engine, actor_of(principal), round_number, answer
+            )
         except (NotFound, LedgerError, ValueError) as error:
             context["answer_error"] = translate(str(error), code)
             return render(request, code, "portal.html", context, status_code=409)
@@ -289,28 +315,31 @@ def account_routes(code: str) -> APIRouter:
             ]
             context["summary"] = summary
             context["band_rows"] = rows
-            context["not_in_pool"] = {
-                reason: count for reason, count in dict(summary["not_in_pool"]).items() if count  # type: ignore[call-overload]
-            }
+            reasons = summary["not_in_pool"]
+            assert isinstance(reasons, dict)
+            context["not_in_pool"] = {reason: count for reason, count in reasons.items() if count}
             context["bands_chart"] = charts.bands_chart(rows, code)
         if context["may_audit"]:
-            context["audit"] = [entry.as_json() for entry in audit_entries(engine, after=after, limit=AUDIT_PAGE)]
+            context["audit"] = [
+                entry.as_json() for entry in audit_entries(engine, after=after, limit=AUDIT_PAGE)
+            ]
             context["audit_after"] = after
         return context
 
-    async def console_page(request: Request, engine: DatabaseEngine) -> tuple[Principal | None, HTMLResponse | None]:
+    async def console_page(request: Request, engine: DatabaseEngine) -> Principal | HTMLResponse:
+        """The account of an officer's (analyst's, admin's) request, or the page to show instead."""
         principal = await run_in_threadpool(principal_of, request, engine)
         if principal is None:
-            return None, sign_in_page(request, "console")
+            return sign_in_page(request, "console")
         if not (may(principal.role, Access.READ_POOL) or may(principal.role, Access.READ_AUDIT)):
-            return None, refused(request, principal, "analyst, officer, admin")
-        return principal, None
+            return refused(request, principal, "analyst, officer, admin")
+        return principal
 
     @router.get("/console", response_class=HTMLResponse)
     async def console(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        principal, early = await console_page(request, engine)
-        if early is not None or principal is None:
-            return early  # type: ignore[return-value]
+        principal = await console_page(request, engine)
+        if isinstance(principal, HTMLResponse):
+            return principal
         after = request.query_params.get("after", "")
         context = await run_in_threadpool(
             console_context, engine, principal, int(after) if after.isdigit() and len(after) < 12 else None
@@ -319,9 +348,9 @@ def account_routes(code: str) -> APIRouter:
 
     @router.post("/console/rounds", response_class=HTMLResponse)
     async def console_round(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        principal, early = await console_page(request, engine)
-        if early is not None or principal is None:
-            return early  # type: ignore[return-value]
+        principal = await console_page(request, engine)
+        if isinstance(principal, HTMLResponse):
+            return principal
         values = await form_values(request)
         record = values.first("action") == "record"
         context = await run_in_threadpool(console_context, engine, principal)
@@ -344,15 +373,21 @@ def account_routes(code: str) -> APIRouter:
                 context["round_error"] = {"field": "round", "message": translate(str(error), code)}
                 return render(request, code, "console.html", context, status_code=409)
             context["tried"] = tried.summary()
-            context["confirm_fields"] = _round_criteria_values(values, str(tried.summary()["at"]), uuid.uuid4().hex)
+            context["confirm_fields"] = _round_criteria_values(
+                values, str(tried.summary()["at"]), uuid.uuid4().hex
+            )
             return render(request, code, "console.html", context)
 
         def change(audit: AuditCallback[Round]) -> Round:
             return run_round(engine, spec, audit=audit)
 
         def described(result: Round) -> tuple[str, dict[str, object]]:
-            return f"round:{result.number}", {"kind": result.spec.kind, "invited": result.invited,
-                                               "cutoff": result.cutoff, "key": result.spec.key}
+            return f"round:{result.number}", {
+                "kind": result.spec.kind,
+                "invited": result.invited,
+                "cutoff": result.cutoff,
+                "key": result.spec.key,
+            }
 
         try:
             recorded = await run_in_threadpool(
@@ -363,14 +398,17 @@ def account_routes(code: str) -> APIRouter:
             return render(request, code, "console.html", context, status_code=409)
         context = await run_in_threadpool(console_context, engine, principal)
         context["recorded"] = recorded.summary()
-        context["invitations"] = [item.as_json() for item in await run_in_threadpool(round_invitations, engine, int(recorded.number))]
+        context["invitations"] = [
+            item.as_json()
+            for item in await run_in_threadpool(round_invitations, engine, int(recorded.number))
+        ]
         return render(request, code, "console.html", context)
 
     @router.get("/console/invitations", response_class=HTMLResponse)
     async def console_invitations(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        principal, early = await console_page(request, engine)
-        if early is not None or principal is None:
-            return early  # type: ignore[return-value]
+        principal = await console_page(request, engine)
+        if isinstance(principal, HTMLResponse):
+            return principal
         context = await run_in_threadpool(console_context, engine, principal)
         if not context["may_read"]:
             return refused(request, principal, "analyst, officer")
@@ -387,9 +425,9 @@ def account_routes(code: str) -> APIRouter:
 
     @router.post("/console/nominations", response_class=HTMLResponse)
     async def console_nomination(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        principal, early = await console_page(request, engine)
-        if early is not None or principal is None:
-            return early  # type: ignore[return-value]
+        principal = await console_page(request, engine)
+        if isinstance(principal, HTMLResponse):
+            return principal
         values = await form_values(request)
         context = await run_in_threadpool(console_context, engine, principal)
         if not context["may_record"]:
@@ -407,7 +445,12 @@ def account_routes(code: str) -> APIRouter:
 
         try:
             result = await run_in_threadpool(
-                audited, engine, actor_of(principal), NOMINATION_RECORDED, f"candidate:{candidate[:64]}", change
+                audited,
+                engine,
+                actor_of(principal),
+                NOMINATION_RECORDED,
+                f"candidate:{candidate[:64]}",
+                change,
             )
         except ValueError as error:
             context["nomination_error"] = translate(str(error), code)
@@ -417,4 +460,3 @@ def account_routes(code: str) -> APIRouter:
         return render(request, code, "console.html", context)
 
     return router
-

@@ -22,7 +22,9 @@ from openentry.web.i18n import CATALOGUE_DOMAIN, ENGLISH, LANGUAGES, catalogue_p
 
 WEB_DIRECTORY = Path(__file__).parent
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trimmed": "false"}}
+OPTIONS = {
+    "templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trimmed": "false"}
+}
 
 
 def extracted() -> Catalog:
@@ -60,7 +62,9 @@ def update() -> list[str]:
         buffer = io.BytesIO()
         write_po(buffer, catalogue, width=100, no_location=True, omit_header=False, include_previous=False)
         path.write_bytes(buffer.getvalue())
-        missing += [f"{language.code}: {message.id!r}" for message in catalogue if message.id and not message.string]
+        missing += [
+            f"{language.code}: {message.id!r}" for message in catalogue if message.id and not message.string
+        ]
     return missing
 
 

@@ -20,7 +20,16 @@ import numpy as np
 from openentry.web.i18n import N_, gettext
 
 Spec = dict[str, object]
-SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left"]
+SHAPES = [
+    "circle",
+    "square",
+    "triangle-up",
+    "diamond",
+    "cross",
+    "triangle-down",
+    "triangle-right",
+    "triangle-left",
+]
 # Colours that stay apart for the common kinds of colour blindness (Okabe and Ito).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 
@@ -33,7 +42,13 @@ def _base(height: int = 260) -> Spec:
         "config": {
             "font": "system-ui, sans-serif",
             "axis": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3, "labelLimit": 320},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "columns": 3,
+                "labelLimit": 320,
+            },
             "range": {"category": PALETTE},
         },
     }
@@ -53,10 +68,19 @@ def timeline_chart(
                 "data": {"values": [{"on": item["on"], "total": item["total"]} for item in months]},
                 "mark": {"type": "line", "interpolate": "step-after", "point": True},
                 "encoding": {
-                    "x": {"field": "on", "type": "temporal", "title": gettext(code, N_("Month")),
-                          "axis": {"format": "%b %Y"}},
-                    "y": {"field": "total", "type": "quantitative", "title": total,
-                          "scale": {"zero": False, "padding": 12}, "axis": {"format": "d", "tickMinStep": 1}},
+                    "x": {
+                        "field": "on",
+                        "type": "temporal",
+                        "title": gettext(code, N_("Month")),
+                        "axis": {"format": "%b %Y"},
+                    },
+                    "y": {
+                        "field": "total",
+                        "type": "quantitative",
+                        "title": total,
+                        "scale": {"zero": False, "padding": 12},
+                        "axis": {"format": "d", "tickMinStep": 1},
+                    },
                     "tooltip": [
                         {"field": "on", "type": "temporal", "title": day, "format": "%e %b %Y"},
                         {"field": "total", "type": "quantitative", "title": total},
@@ -65,7 +89,13 @@ def timeline_chart(
             },
             {
                 "data": {"values": [dict(item) for item in events]},
-                "mark": {"type": "point", "shape": "diamond", "size": 110, "filled": True, "color": "#D55E00"},
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "size": 110,
+                    "filled": True,
+                    "color": "#D55E00",
+                },
                 "encoding": {
                     "x": {"field": "on", "type": "temporal"},
                     "y": {"field": "total", "type": "quantitative"},
@@ -88,19 +118,37 @@ def cutoffs_chart(points: Sequence[dict[str, object]], code: str) -> Spec:
         "data": {"values": list(points)},
         "mark": {"type": "point", "filled": True, "size": 45, "opacity": 0.85},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Date of the round")),
-                  "axis": {"format": "%Y", "tickCount": "year"}},
-            "y": {"field": "cutoff", "type": "quantitative", "title": gettext(code, N_("Cut-off (lowest CRS invited)")),
-                  "scale": {"zero": False}},
+            "x": {
+                "field": "date",
+                "type": "temporal",
+                "title": gettext(code, N_("Date of the round")),
+                "axis": {"format": "%Y", "tickCount": "year"},
+            },
+            "y": {
+                "field": "cutoff",
+                "type": "quantitative",
+                "title": gettext(code, N_("Cut-off (lowest CRS invited)")),
+                "scale": {"zero": False},
+            },
             "color": {"field": "kind", "type": "nominal", "title": kind},
             "shape": {"field": "kind", "type": "nominal", "title": kind, "scale": {"range": SHAPES}},
             "tooltip": [
                 {"field": "round", "type": "nominal", "title": gettext(code, N_("Round"))},
-                {"field": "date", "type": "temporal", "title": gettext(code, N_("Date")), "format": "%e %b %Y"},
+                {
+                    "field": "date",
+                    "type": "temporal",
+                    "title": gettext(code, N_("Date")),
+                    "format": "%e %b %Y",
+                },
                 {"field": "name", "type": "nominal", "title": gettext(code, N_("Name"))},
                 {"field": "kind", "type": "nominal", "title": kind},
                 {"field": "cutoff", "type": "quantitative", "title": gettext(code, N_("Cut-off"))},
-                {"field": "invitations", "type": "quantitative", "title": gettext(code, N_("Invitations")), "format": ",d"},
+                {
+                    "field": "invitations",
+                    "type": "quantitative",
+                    "title": gettext(code, N_("Invitations")),
+                    "format": ",d",
+                },
             ],
         },
     }
@@ -114,17 +162,37 @@ def invitations_chart(bars: Sequence[dict[str, object]], code: str) -> Spec:
         "data": {"values": list(bars)},
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, N_("Month")),
-                  "axis": {"format": "%Y", "tickCount": "year"}},
-            "y": {"field": "invitations", "type": "quantitative", "aggregate": "sum",
-                  "title": gettext(code, N_("Invitations")), "axis": {"format": ",d"}},
+            "x": {
+                "field": "month",
+                "type": "temporal",
+                "timeUnit": "yearmonth",
+                "title": gettext(code, N_("Month")),
+                "axis": {"format": "%Y", "tickCount": "year"},
+            },
+            "y": {
+                "field": "invitations",
+                "type": "quantitative",
+                "aggregate": "sum",
+                "title": gettext(code, N_("Invitations")),
+                "axis": {"format": ",d"},
+            },
             "color": {"field": "kind", "type": "nominal", "title": kind},
             "tooltip": [
-                {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": gettext(code, N_("Month")),
-                 "format": "%B %Y"},
+                {
+                    "field": "month",
+                    "type": "temporal",
+                    "timeUnit": "yearmonth",
+                    "title": gettext(code, N_("Month")),
+                    "format": "%B %Y",
+                },
                 {"field": "kind", "type": "nominal", "title": kind},
-                {"field": "invitations", "type": "quantitative", "aggregate": "sum",
-                 "title": gettext(code, N_("Invitations")), "format": ",d"},
+                {
+                    "field": "invitations",
+                    "type": "quantitative",
+                    "aggregate": "sum",
+                    "title": gettext(code, N_("Invitations")),
+                    "format": ",d",
+                },
             ],
         },
     }
@@ -138,16 +206,41 @@ def pool_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
         "data": {"values": list(rows)},
         "mark": {"type": "area", "interpolate": "step-after"},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "axis": {"format": "%Y", "tickCount": "year"}},
-            "y": {"field": "count", "type": "quantitative", "stack": "zero",
-                  "title": gettext(code, N_("Candidates in the pool")), "axis": {"format": ",d"}},
-            "color": {"field": "band", "type": "ordinal", "title": band,
-                      "sort": {"field": "order"}, "scale": {"scheme": "viridis"}},
+            "x": {
+                "field": "date",
+                "type": "temporal",
+                "title": gettext(code, N_("Pool as on")),
+                "axis": {"format": "%Y", "tickCount": "year"},
+            },
+            "y": {
+                "field": "count",
+                "type": "quantitative",
+                "stack": "zero",
+                "title": gettext(code, N_("Candidates in the pool")),
+                "axis": {"format": ",d"},
+            },
+            "color": {
+                "field": "band",
+                "type": "ordinal",
+                "title": band,
+                "sort": {"field": "order"},
+                "scale": {"scheme": "viridis"},
+            },
             "order": {"field": "order", "type": "quantitative"},
             "tooltip": [
-                {"field": "date", "type": "temporal", "title": gettext(code, N_("Pool as on")), "format": "%e %b %Y"},
+                {
+                    "field": "date",
+                    "type": "temporal",
+                    "title": gettext(code, N_("Pool as on")),
+                    "format": "%e %b %Y",
+                },
                 {"field": "band", "type": "ordinal", "title": band},
-                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ",d"},
+                {
+                    "field": "count",
+                    "type": "quantitative",
+                    "title": gettext(code, N_("Candidates")),
+                    "format": ",d",
+                },
             ],
         },
     }
@@ -162,10 +255,20 @@ def bands_chart(rows: Sequence[dict[str, object]], code: str) -> Spec:
         "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "band", "type": "ordinal", "title": band, "sort": {"field": "order"}},
-            "x": {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "axis": {"format": ",d"}},
+            "x": {
+                "field": "count",
+                "type": "quantitative",
+                "title": gettext(code, N_("Candidates")),
+                "axis": {"format": ",d"},
+            },
             "tooltip": [
                 {"field": "band", "type": "ordinal", "title": band},
-                {"field": "count", "type": "quantitative", "title": gettext(code, N_("Candidates")), "format": ",d"},
+                {
+                    "field": "count",
+                    "type": "quantitative",
+                    "title": gettext(code, N_("Candidates")),
+                    "format": ",d",
+                },
             ],
         },
     }
@@ -207,56 +310,104 @@ def fan_chart(
                 {
                     "transform": [{"filter": "datum.layer == 'band'"}],
                     "mark": {"type": "area", "color": "#9ecae1", "opacity": 0.7},
-                    "encoding": {"x": x, "y": {"field": "p10", "type": "quantitative", "title": y_title,
-                                               "scale": {"zero": False}},
-                                 "y2": {"field": "p90"}},
+                    "encoding": {
+                        "x": x,
+                        "y": {
+                            "field": "p10",
+                            "type": "quantitative",
+                            "title": y_title,
+                            "scale": {"zero": False},
+                        },
+                        "y2": {"field": "p90"},
+                    },
                 },
                 {
                     "transform": [{"filter": "datum.layer == 'band'"}],
                     "mark": {"type": "area", "color": "#4292c6", "opacity": 0.7},
-                    "encoding": {"x": x, "y": {"field": "p25", "type": "quantitative"}, "y2": {"field": "p75"}},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "p25", "type": "quantitative"},
+                        "y2": {"field": "p75"},
+                    },
                 },
                 {
                     "transform": [{"filter": "datum.layer == 'band'"}],
                     "mark": {"type": "line", "color": "#08519c", "strokeDash": [4, 2]},
-                    "encoding": {"x": x, "y": {"field": "p50", "type": "quantitative"},
-                                 "tooltip": [
-                                     {"field": "date", "type": "temporal", "title": date, "format": "%e %b %Y"},
-                                     {"field": "p10", "type": "quantitative", "title": "10 %"},
-                                     {"field": "p50", "type": "quantitative", "title": gettext(code, N_("median"))},
-                                     {"field": "p90", "type": "quantitative", "title": "90 %"},
-                                 ]},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "p50", "type": "quantitative"},
+                        "tooltip": [
+                            {"field": "date", "type": "temporal", "title": date, "format": "%e %b %Y"},
+                            {"field": "p10", "type": "quantitative", "title": "10 %"},
+                            {"field": "p50", "type": "quantitative", "title": gettext(code, N_("median"))},
+                            {"field": "p90", "type": "quantitative", "title": "90 %"},
+                        ],
+                    },
                 },
                 {
                     "transform": [{"filter": "datum.layer == 'past'"}],
-                    "mark": {"type": "line", "color": "#555555", "point": {"filled": True, "color": "#555555"}},
-                    "encoding": {"x": x, "y": {"field": "cutoff", "type": "quantitative"},
-                                 "tooltip": [
-                                     {"field": "round", "type": "nominal", "title": gettext(code, N_("Round"))},
-                                     {"field": "date", "type": "temporal", "title": date, "format": "%e %b %Y"},
-                                     {"field": "cutoff", "type": "quantitative", "title": cutoff},
-                                 ]},
+                    "mark": {
+                        "type": "line",
+                        "color": "#555555",
+                        "point": {"filled": True, "color": "#555555"},
+                    },
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "cutoff", "type": "quantitative"},
+                        "tooltip": [
+                            {"field": "round", "type": "nominal", "title": gettext(code, N_("Round"))},
+                            {"field": "date", "type": "temporal", "title": date, "format": "%e %b %Y"},
+                            {"field": "cutoff", "type": "quantitative", "title": cutoff},
+                        ],
+                    },
                 },
                 {
                     "transform": [{"filter": "datum.layer == 'next'"}],
                     "mark": {"type": "rule", "color": "#D55E00", "strokeWidth": 2},
-                    "encoding": {"x": x, "y": {"field": "cutoff_low", "type": "quantitative"},
-                                 "y2": {"field": "cutoff_high"}},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "cutoff_low", "type": "quantitative"},
+                        "y2": {"field": "cutoff_high"},
+                    },
                 },
                 {
                     "transform": [{"filter": "datum.layer == 'next'"}],
-                    "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 90, "color": "#D55E00"},
-                    "encoding": {"x": x, "y": {"field": "cutoff", "type": "quantitative"},
-                                 "tooltip": [
-                                     {"field": "date", "type": "temporal", "title": gettext(code, N_("Next round")),
-                                      "format": "%e %b %Y"},
-                                     {"field": "cutoff", "type": "quantitative", "title": cutoff},
-                                     {"field": "cutoff_low", "type": "quantitative", "title": gettext(code, N_("low (80 %)"))},
-                                     {"field": "cutoff_high", "type": "quantitative",
-                                      "title": gettext(code, N_("high (80 %)"))},
-                                     {"field": "size", "type": "quantitative", "title": gettext(code, N_("Invitations")),
-                                      "format": ",d"},
-                                 ]},
+                    "mark": {
+                        "type": "point",
+                        "shape": "diamond",
+                        "filled": True,
+                        "size": 90,
+                        "color": "#D55E00",
+                    },
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "cutoff", "type": "quantitative"},
+                        "tooltip": [
+                            {
+                                "field": "date",
+                                "type": "temporal",
+                                "title": gettext(code, N_("Next round")),
+                                "format": "%e %b %Y",
+                            },
+                            {"field": "cutoff", "type": "quantitative", "title": cutoff},
+                            {
+                                "field": "cutoff_low",
+                                "type": "quantitative",
+                                "title": gettext(code, N_("low (80 %)")),
+                            },
+                            {
+                                "field": "cutoff_high",
+                                "type": "quantitative",
+                                "title": gettext(code, N_("high (80 %)")),
+                            },
+                            {
+                                "field": "size",
+                                "type": "quantitative",
+                                "title": gettext(code, N_("Invitations")),
+                                "format": ",d",
+                            },
+                        ],
+                    },
                 },
                 {
                     "transform": [{"filter": "datum.layer == 'today'"}],
@@ -271,4 +422,4 @@ def fan_chart(
 def percentile_rows(values: np.ndarray, percentiles: Sequence[float]) -> dict[str, int]:
     """The percentiles of ``values`` as ``p10``, ``p25`` … whole scores."""
     found = np.percentile(values, percentiles)
-    return {f"p{int(level)}": int(round(float(value))) for level, value in zip(percentiles, found, strict=True)}
+    return {f"p{int(level)}": round(float(value)) for level, value in zip(percentiles, found, strict=True)}

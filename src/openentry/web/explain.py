@@ -103,13 +103,22 @@ class RuleView:
 def _value_text(value: object) -> str:
     if value is None:
         return "null"
-    return yaml.safe_dump(value, sort_keys=False, default_flow_style=None, width=100, allow_unicode=True).strip()
+    return yaml.safe_dump(
+        value, sort_keys=False, default_flow_style=None, width=100, allow_unicode=True
+    ).strip()
+
+
+@functools.cache
+def parameter_names() -> frozenset[str]:
+    """Every parameter's name (``name in tree`` raises for an unknown name: rules/tree.py's
+    ``__getitem__`` raises ParameterError, not KeyError)."""
+    return frozenset(iter(default_tree()))
 
 
 def rule_views(line: str, on: datetime.date) -> list[RuleView]:
     """The parameters of a line (or one parameter by its full name) as in force on ``on``."""
     tree = default_tree()
-    names = line_parameters(line) if line in LINE_NAMES else ((line,) if line in tree else ())
+    names = line_parameters(line) if line in LINE_NAMES else ((line,) if line in parameter_names() else ())
     views = []
     for name in names:
         record = parameter_record(tree[name], on)

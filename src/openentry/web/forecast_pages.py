@@ -39,7 +39,7 @@ from openentry.web.profile_input import (
     query_values,
     read_profile_input,
 )
-from openentry.web.public import common_context
+from openentry.web.public import common_context, failure_of
 from openentry.web.rendering import render
 
 # The fan as forecast/plots.py draws it (its FAN_DAYS, HISTORY_DAYS, FAN_BIN_DAYS, FAN_MINIMUM and
@@ -69,8 +69,14 @@ def fan_data(view: PoolView, keys: list[RoundKey], code: str) -> dict[str, Any]:
         kind = outlook(view, key)
         for record in view.rounds_of(key):
             if record.date >= start and record.cutoff:
-                past.append({"kind": name, "round": record.number, "date": record.date.isoformat(),
-                             "cutoff": record.cutoff})
+                past.append(
+                    {
+                        "kind": name,
+                        "round": record.number,
+                        "date": record.date.isoformat(),
+                        "cutoff": record.cutoff,
+                    }
+                )
         simulated = simulate(view, kind, horizon_days=FAN_DAYS)
         for low in range(0, FAN_DAYS, FAN_BIN_DAYS):
             inside = (simulated.days >= low) & (simulated.days < low + FAN_BIN_DAYS)
@@ -78,7 +84,11 @@ def fan_data(view: PoolView, keys: list[RoundKey], code: str) -> dict[str, Any]:
             if cutoffs.size >= FAN_MINIMUM * simulated.days.shape[0]:
                 centre = view.day + datetime.timedelta(days=low + FAN_BIN_DAYS // 2)
                 bands.append(
-                    {"kind": name, "date": centre.isoformat(), **charts.percentile_rows(np.asarray(cutoffs), PERCENTILES)}
+                    {
+                        "kind": name,
+                        "date": centre.isoformat(),
+                        **charts.percentile_rows(np.asarray(cutoffs), PERCENTILES),
+                    }
                 )
         forecast = next_round(view, kind)
         nexts.append(
@@ -110,13 +120,19 @@ def chances_context(given: ProfileInput, rounds: list[PublishedRound], code: str
             given.error = FormError("as_of", str(error).partition(": ")[2] or str(error))
         else:
             line = chances_profiles([RawProfile(given.profile)], view, DEFAULT_MONTHS)[0]
-            error = line.get("error")
-            if isinstance(error, dict):
-                given.error = FormError(str(error["field"]), str(error["message"]))
+            failure = failure_of(line)
+            if failure is not None:
+                given.error = FormError(failure.field, failure.message)
             else:
                 result = line
-                carried = {str(item["key"]) for item in line["rounds"]}  # type: ignore[union-attr]
-                keys = [key for key in view.kinds_since(day - datetime.timedelta(days=ACTIVE_DAYS)) if key.key in carried]
+                kinds = line["rounds"]
+                assert isinstance(kinds, list)
+                carried = {str(item["key"]) for item in kinds}
+                keys = [
+                    key
+                    for key in view.kinds_since(day - datetime.timedelta(days=ACTIVE_DAYS))
+                    if key.key in carried
+                ]
                 fan = fan_data(view, keys, code) if keys else None
     return {
         **common_context(),
@@ -135,7 +151,12 @@ def forecast_routes(code: str) -> APIRouter:
     @router.get("/chances", response_class=HTMLResponse)
     def chances_page(request: Request) -> HTMLResponse:
         given = ProfileInput(values=query_values(request), profile=None, submitted=False)
-        return render(request, code, "chances.html", {**common_context(), "form": form_view(given, code), "result": None})
+        return render(
+            request,
+            code,
+            "chances.html",
+            {**common_context(), "form": form_view(given, code), "result": None},
+        )
 
     @router.post("/chances", response_class=HTMLResponse)
     async def chances(request: Request, engine: DatabaseEngine) -> HTMLResponse:

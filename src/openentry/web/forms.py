@@ -50,7 +50,9 @@ class Condition:
 
     def as_json(self) -> str:
         """The condition as the page's script reads it (``data-shown-when``)."""
-        return json.dumps([[path, None if allowed is None else list(allowed)] for path, allowed in self.requirements])
+        return json.dumps(
+            [[path, None if allowed is None else list(allowed)] for path, allowed in self.requirements]
+        )
 
 
 def when(*requirements: tuple[str, tuple[str, ...] | None]) -> Condition:
@@ -182,7 +184,9 @@ MARITAL_LABELS = {
 CANADIAN_EDUCATION_LABELS = {
     "none": N_("None"),
     "one_or_two_year": N_("A credential of one or two years"),
-    "three_year_or_longer": N_("A credential of three years or longer, or a master's, professional or doctoral degree"),
+    "three_year_or_longer": N_(
+        "A credential of three years or longer, or a master's, professional or doctoral degree"
+    ),
 }
 JOB_OFFER_LABELS = {
     "none": N_("No job offer"),
@@ -252,8 +256,18 @@ SECTIONS: tuple[Section, ...] = (
                 N_("My spouse or partner will come with me to Canada"),
                 shown_when=when(PARTNERED, SPOUSE_NOT_CANADIAN),
             ),
-            Question("age", "integer", N_("Age"), hint=N_("In whole years on the day of the score; or give the date of birth")),
-            Question("birth_date", "date", N_("Or date of birth"), hint=N_("The age is then worked out on the day of the score")),
+            Question(
+                "age",
+                "integer",
+                N_("Age"),
+                hint=N_("In whole years on the day of the score; or give the date of birth"),
+            ),
+            Question(
+                "birth_date",
+                "date",
+                N_("Or date of birth"),
+                hint=N_("The age is then worked out on the day of the score"),
+            ),
         ),
     ),
     Section(
@@ -325,7 +339,9 @@ SECTIONS: tuple[Section, ...] = (
             Question(
                 "sibling_in_canada",
                 "flag",
-                N_("I or my spouse or partner have a brother or sister in Canada, citizen or permanent resident, 18 or older"),
+                N_(
+                    "I or my spouse or partner have a brother or sister in Canada, citizen or permanent resident, 18 or older"  # noqa: E501
+                ),
             ),
         ),
     ),
@@ -353,12 +369,21 @@ SECTIONS: tuple[Section, ...] = (
         N_("More facts for eligibility, categories and provinces"),
         (
             Question("primary_noc", "text", N_("Main occupation (NOC 2021 code)"), hint=N_("5 digits")),
-            WorkHistoryBlock(N_("Work history"), hint=N_("When given, the years of work are counted from it")),
-            Question("provinces_of_interest", "provinces", N_("Provinces and territories of interest"), hint=N_("None ticked: all")),
+            WorkHistoryBlock(
+                N_("Work history"), hint=N_("When given, the years of work are counted from it")
+            ),
+            Question(
+                "provinces_of_interest",
+                "provinces",
+                N_("Provinces and territories of interest"),
+                hint=N_("None ticked: all"),
+            ),
             Question(
                 "relative_in_canada",
                 "flag",
-                N_("I or my spouse or partner have a relative 18 or older in Canada, citizen or permanent resident"),
+                N_(
+                    "I or my spouse or partner have a relative 18 or older in Canada, citizen or permanent resident"  # noqa: E501
+                ),
             ),
             Question("canadian_study_years", "integer", N_("Full-time years of study in Canada")),
             Question(

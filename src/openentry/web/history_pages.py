@@ -23,7 +23,7 @@ from openentry.history.catalogue import AnyRound, RoundCatalogue
 from openentry.history.provincial import ProvincialDraw, draw_as_dict
 from openentry.history.replay import PreparedProfiles, check_draw, check_round, prepare_profiles
 from openentry.history.rounds import PublishedRound, round_as_dict
-from openentry.history.stats import broad_label, kind_label, totals_by_period
+from openentry.history.stats import kind_label, totals_by_period
 from openentry.services.scoring import RawProfile
 from openentry.web import charts, labels
 from openentry.web.forms import FormValues
@@ -51,10 +51,17 @@ def _kind_of(code: str, published: AnyRound) -> str:
     return gettext(code, labels.history_kind(kind_label(published)))
 
 
+def published_years(catalogue: RoundCatalogue) -> list[int]:
+    """The years with a published round or draw, oldest first."""
+    found: set[int] = {published.date.year for published in catalogue.rounds}
+    found |= {draw.date.year for draw in catalogue.draws}
+    return sorted(found)
+
+
 def history_filters(values: FormValues, catalogue: RoundCatalogue) -> dict[str, Any]:
     """The filters of the history page as given (a kind, a first and a last year), checked."""
     kind = values.first("kind")
-    years = sorted({published.date.year for published in [*catalogue.rounds, *catalogue.draws]})
+    years = published_years(catalogue)
     return {
         "kind": kind if kind in KINDS else "",
         "from_year": _year(values, "from"),
@@ -67,8 +74,8 @@ def history_context(catalogue: RoundCatalogue, filters: dict[str, Any], code: st
     """The charts and the list of the rounds and draws the filters keep."""
     since = datetime.date(filters["from_year"], 1, 1) if filters["from_year"] else None
     until = datetime.date(filters["to_year"], 12, 31) if filters["to_year"] else None
-    chosen = catalogue.select(kind=filters["kind"] or None, since=since, until=until)  # type: ignore[arg-type]
-    cutoff_points = [
+    chosen = catalogue.select(kind=filters["kind"] or None, since=since, until=until)
+    cutoff_points: list[dict[str, object]] = [
         {
             "round": published.number,
             "date": published.date.isoformat(),
@@ -99,7 +106,12 @@ def history_context(catalogue: RoundCatalogue, filters: dict[str, Any], code: st
         pools_seen.add(as_of)
         for order, band in enumerate(published.pool.bands):
             pool_rows.append(
-                {"date": as_of.isoformat(), "band": f"{band.low}–{band.high}", "order": order, "count": band.count}
+                {
+                    "date": as_of.isoformat(),
+                    "band": f"{band.low}–{band.high}",
+                    "order": order,
+                    "count": band.count,
+                }
             )
     return {
         **common_context(),
@@ -141,7 +153,7 @@ def checked(published: AnyRound, prepared: PreparedProfiles) -> dict[str, object
 def year_checks(catalogue: RoundCatalogue, year: int, prepared: PreparedProfiles) -> dict[str, Any]:
     """The profile against every round and draw of a year: the rows it was scored in, and the
     rounds it could not be scored in grouped by why."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     unscored: dict[str, list[str]] = defaultdict(list)
     for published in catalogue.select(since=datetime.date(year, 1, 1), until=datetime.date(year, 12, 31)):
         if published.cutoff is None:
@@ -172,12 +184,15 @@ def history_routes(code: str) -> APIRouter:
         context = history_context(catalogue, filters, code)
         return render(request, code, "history.html", context)
 
-    def round_page(request: Request, published: AnyRound | None, number: str, check: dict[str, Any]) -> HTMLResponse:
+    def round_page(
+        request: Request, published: AnyRound | None, number: str, check: dict[str, Any]
+    ) -> HTMLResponse:
         if published is None:
-            context = {"number": number, "published": None}
-            return render(request, code, "round.html", context, status_code=404)
-        described = draw_as_dict(published) if isinstance(published, ProvincialDraw) else round_as_dict(published)
-        context = {
+            return render(request, code, "round.html", {"number": number, "published": None}, status_code=404)
+        described = (
+            draw_as_dict(published) if isinstance(published, ProvincialDraw) else round_as_dict(published)
+        )
+        context: dict[str, Any] = {
             **common_context(),
             **check,
             "number": number,
@@ -186,7 +201,9 @@ def history_routes(code: str) -> APIRouter:
             "is_draw": isinstance(published, ProvincialDraw),
             "kind_label": _kind_of(code, published),
         }
-        return render(request, code, "round.html", context, status_code=200 if not check.get("failed") else 422)
+        return render(
+            request, code, "round.html", context, status_code=200 if not check.get("failed") else 422
+        )
 
     def find(catalogue: RoundCatalogue, number: str) -> AnyRound | None:
         return catalogue.get(number) or catalogue.get_draw(number)
@@ -195,7 +212,9 @@ def history_routes(code: str) -> APIRouter:
     async def published_round(request: Request, number: str, engine: DatabaseEngine) -> HTMLResponse:
         catalogue = await run_in_threadpool(catalogues.get, engine)
         given = ProfileInput(values=FormValues(), profile=None, submitted=False)
-        return round_page(request, find(catalogue, number), number, {"form": form_view(given, code), "check": None})
+        return round_page(
+            request, find(catalogue, number), number, {"form": form_view(given, code), "check": None}
+        )
 
     @router.post("/history/{number}", response_class=HTMLResponse)
     async def check_published_round(request: Request, number: str, engine: DatabaseEngine) -> HTMLResponse:
@@ -215,18 +234,26 @@ def history_routes(code: str) -> APIRouter:
         return round_page(request, published, number, check)
 
     @router.get("/invited", response_class=HTMLResponse)
-    def invited_page(request: Request) -> HTMLResponse:
+    async def invited_page(request: Request, engine: DatabaseEngine) -> HTMLResponse:
         given = ProfileInput(values=query_values(request), profile=None, submitted=False)
-        return render(request, code, "invited.html", {**common_context(), "form": form_view(given, code), "years": None})
+        catalogue = await run_in_threadpool(catalogues.get, engine)
+        context = {**common_context(), "form": form_view(given, code), "years": None}
+        return render(request, code, "invited.html", {**context, "all_years": published_years(catalogue)})
 
     @router.post("/invited", response_class=HTMLResponse)
     async def invited(request: Request, engine: DatabaseEngine) -> HTMLResponse:
         given = read_profile_input(await form_values(request), code)
         prepared = _prepared(given)
-        context: dict[str, Any] = {**common_context(), "years": None, "profile": given.profile}
+        catalogue = await run_in_threadpool(catalogues.get, engine)
+        context: dict[str, Any] = {
+            **common_context(),
+            "years": None,
+            "profile": given.profile,
+            "all_years": published_years(catalogue),
+        }
         if prepared is not None:
-            catalogue = await run_in_threadpool(catalogues.get, engine)
-            years = sorted({published.date.year for published in [*catalogue.rounds, *catalogue.draws]}, reverse=True)
+            since = _year(given.values, "since") or 0
+            years = [year for year in published_years(catalogue)[::-1] if year >= since]
             context["years"] = years
             context["profile_json"] = given.profile
             if request.headers.get("HX-Request") != "true":  # no scripts: every year now
@@ -239,7 +266,9 @@ def history_routes(code: str) -> APIRouter:
     @router.post("/partials/invited/{year}", response_class=HTMLResponse)
     async def invited_year(request: Request, year: int, engine: DatabaseEngine) -> HTMLResponse:
         values = await form_values(request)
-        given = read_profile_input(FormValues([("action", "paste"), ("profile_json", values.first("profile"))]), code)
+        given = read_profile_input(
+            FormValues([("action", "paste"), ("profile_json", values.first("profile"))]), code
+        )
         prepared = _prepared(given)
         if prepared is None:
             return HTMLResponse("", status_code=422)

@@ -74,7 +74,7 @@ def ngettext(code: str, singular: str, plural: str, count: int) -> str:
     return translations(code).ngettext(singular, plural, count)
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "translated later"
+def N_(message: str) -> str:
     """Marks ``message`` for the catalogue; it is translated where it is shown."""
     return message
 
@@ -107,8 +107,8 @@ def day(value: datetime.date | str | None, code: str, style: str = "medium") -> 
         try:
             value = datetime.date.fromisoformat(value[:10])
         except ValueError:
-            return value
-    return format_date(value, format=style, locale=LANGUAGES_BY_CODE[code].locale)
+            return str(value)
+    return str(format_date(value, format=style, locale=LANGUAGES_BY_CODE[code].locale))
 
 
 def moment(value: datetime.datetime | str | None, code: str) -> str:
@@ -119,11 +119,14 @@ def moment(value: datetime.datetime | str | None, code: str) -> str:
         try:
             value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return value
+            return str(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
     text = format_datetime(
-        value.astimezone(datetime.UTC), format="medium", tzinfo=datetime.UTC, locale=LANGUAGES_BY_CODE[code].locale
+        value.astimezone(datetime.UTC),
+        format="medium",
+        tzinfo=datetime.UTC,
+        locale=LANGUAGES_BY_CODE[code].locale,
     )
     return f"{text} UTC"
 

@@ -103,6 +103,7 @@ def history_kind(label: str) -> str:
     """The msgid for a history kind label (a category key names its category)."""
     return HISTORY_KIND_LABELS.get(label) or CATEGORY_LABELS.get(label) or label
 
+
 OUTCOME_LABELS = {
     "declined": N_("Declined"),
     "applied": N_("Applied"),

@@ -35,9 +35,13 @@ WORDS: dict[str, str] = {
     "a secondary school diploma": N_("a secondary school diploma"),
     "a one-year post-secondary credential": N_("a one-year post-secondary credential"),
     "a two-year post-secondary credential": N_("a two-year post-secondary credential"),
-    "a bachelor's degree or a program of 3 years or more": N_("a bachelor's degree or a program of 3 years or more"),
+    "a bachelor's degree or a program of 3 years or more": N_(
+        "a bachelor's degree or a program of 3 years or more"
+    ),
     "two or more credentials, one of 3 years or more": N_("two or more credentials, one of 3 years or more"),
-    "a master's or entry-to-practice professional degree": N_("a master's or entry-to-practice professional degree"),
+    "a master's or entry-to-practice professional degree": N_(
+        "a master's or entry-to-practice professional degree"
+    ),
     "a doctoral degree": N_("a doctoral degree"),
     # services/timeline.py LINE_WORDS, SLOT_WORDS and PROGRAM_NAMES
     "age": N_("age"),
@@ -81,31 +85,45 @@ WORDINGS: tuple[str, ...] = (
     N_("input should be a valid date or datetime, %(detail)s (given %(given)s)"),
     N_("input should be a valid datetime or date, %(detail)s (given %(given)s)"),
     N_("input should be a valid date in the format YYYY-MM-DD, %(detail)s (given %(given)s)"),
-    N_("input should be greater than or equal to %(bound)s (given %(given)s): Express Entry opened on %(day)s"),
+    N_(
+        "input should be greater than or equal to %(bound)s (given %(given)s): Express Entry opened on %(day)s"  # noqa: E501
+    ),
     N_("must be a finite number (given %(given)s)"),
     N_("must be a date as text (YYYY-MM-DD, or a date-time with a UTC offset) (given %(given)s)"),
     N_("%(given)s is not allowed; expected one of %(expected)s"),
     N_("%(given)s is not a 5-digit NOC 2021 code"),
     N_("%(given)s must be 1-64 characters of A-Z a-z 0-9 . _ : -"),
     N_("%(given)s needs a UTC offset, like 2024-01-15T10:22:00Z"),
-    N_("%(given)s hours a week is more than %(most)s (12 hours a day, 7 days); hours above 30 a week do not count anyway"),
+    N_(
+        "%(given)s hours a week is more than %(most)s (12 hours a day, 7 days); hours above 30 a week do not count anyway"  # noqa: E501
+    ),
     N_("unknown field; allowed fields are %(fields)s"),
     N_("expected a JSON object, found %(found)s"),
     # profiles/schema.py: checks across fields
     N_("give exactly one of age and birth_date"),
     N_("required for tef_canada (it picks the old or new scale)"),
     N_("only for tef_canada results (leave it out for %(test)s)"),
-    N_("%(test)s is %(word_language)s, like the first language; the second must be the other official language"),
+    N_(
+        "%(test)s is %(word_language)s, like the first language; the second must be the other official language"  # noqa: E501
+    ),
     N_('"ALL" stands alone; otherwise list province codes'),
     N_("%(end)s is before the start %(start)s"),
     # rules/candidates.py: checks on the scoring day
     N_("%(given)s is after the scoring date %(day)s"),
-    N_("%(given)s is not a %(test)s %(word_ability)s score; allowed %(low)s to %(high)s in steps of %(step)s"),
+    N_(
+        "%(given)s is not a %(test)s %(word_ability)s score; allowed %(low)s to %(high)s in steps of %(step)s"
+    ),
     N_("%(test)s results are not accepted on the date of this result or on %(day)s"),
-    N_("the %(scale)s scale is for TEF Canada tests taken from %(since)s; this result is dated %(given)s: use 'old' or leave scale out"),
+    N_(
+        "the %(scale)s scale is for TEF Canada tests taken from %(since)s; this result is dated %(given)s: use 'old' or leave scale out"  # noqa: E501
+    ),
     N_("%(given)s gives an age of %(age)s on %(day)s; allowed ages 0 to %(most)s"),
-    N_("result of %(given)s is %(years)s years old or more on %(day)s: the profile would no longer be in the pool"),
-    N_("declared canadian_work_years %(canadian)s and foreign_work_years %(foreign)s disagree with the work history (%(canadian_counted)s and %(foreign_counted)s whole years of skilled work in the last %(window)s years); the work history is used"),
+    N_(
+        "result of %(given)s is %(years)s years old or more on %(day)s: the profile would no longer be in the pool"  # noqa: E501
+    ),
+    N_(
+        "declared canadian_work_years %(canadian)s and foreign_work_years %(foreign)s disagree with the work history (%(canadian_counted)s and %(foreign_counted)s whole years of skilled work in the last %(window)s years); the work history is used"  # noqa: E501
+    ),
     # the pages' own reading of the form
     N_("not valid JSON: %(detail)s"),
     # services/whatif.py: changes
@@ -125,7 +143,9 @@ WORDINGS: tuple[str, ...] = (
     N_("a Canadian post-secondary credential of three years or longer"),
     N_("a Canadian post-secondary credential of one or two years"),
     # rules/eligibility/explain.py: reasons (the most frequent)
-    N_("settlement funds: CAD %(needed)s needed for a family of %(size)s; none declared (exempt only when authorized to work in Canada with a job offer)"),
+    N_(
+        "settlement funds: CAD %(needed)s needed for a family of %(size)s; none declared (exempt only when authorized to work in Canada with a job offer)"  # noqa: E501
+    ),
     N_("a job offer or a Canadian certificate of qualification in the trade is needed"),
     N_("must be eligible for %(programs)s"),
     # rules/selection.py: why a stored profile is not in the pool; api/candidates.py

@@ -123,7 +123,7 @@ def read_profile_input(values: FormValues, language: str) -> ProfileInput:
             values, None, pasted, FormError(PASTE_FIELD, f"expected a JSON object, found {found}")
         )
     filled = values_of(document)
-    for name in ("on", "as_of", PASTE_FIELD):
+    for name in ("on", "as_of", "since", PASTE_FIELD):
         if values.first(name):
             filled.set(name, values.first(name))
     return ProfileInput(values=filled, profile=document, pasted=pasted)
@@ -174,7 +174,7 @@ class FormView:
 
 
 # Fields of the pages' forms that are not the profile's.
-EXTRA_FIELDS = frozenset({"on", "as_of", PASTE_FIELD})
+EXTRA_FIELDS = frozenset({"on", "as_of", "since", PASTE_FIELD})
 
 
 def form_view(given: ProfileInput, language: str) -> FormView:

@@ -58,7 +58,9 @@ def common_context() -> dict[str, Any]:
     }
 
 
-def scored(given: ProfileInput, day_name: str = "on") -> tuple[datetime.date | None, dict[str, object] | None]:
+def scored(
+    given: ProfileInput, day_name: str = "on"
+) -> tuple[datetime.date | None, dict[str, object] | None]:
     """The day asked about and the profile's score line (``--explain``); the first error found
     goes to ``given.error``."""
     try:
@@ -69,9 +71,9 @@ def scored(given: ProfileInput, day_name: str = "on") -> tuple[datetime.date | N
     if given.error is not None or given.profile is None:
         return day, None
     line = score_profiles([RawProfile(given.profile)], day, explain=True)[0]
-    error = line.get("error")
-    if isinstance(error, dict):
-        given.error = FormError(str(error["field"]), str(error["message"]))
+    failure = failure_of(line)
+    if failure is not None:
+        given.error = FormError(failure.field, failure.message)
         return day, None
     return day, line
 
@@ -82,7 +84,7 @@ class Failure:
     message: str
 
 
-def _failure(line: dict[str, object]) -> Failure | None:
+def failure_of(line: dict[str, object]) -> Failure | None:
     error = line.get("error")
     return Failure(str(error["field"]), str(error["message"])) if isinstance(error, dict) else None
 
@@ -90,7 +92,7 @@ def _failure(line: dict[str, object]) -> Failure | None:
 def whatif_view(profile: dict[str, object], day: datetime.date) -> dict[str, Any]:
     """``openentry whatif`` for one profile, each change with the edited profile to score."""
     line = whatif_profiles([RawProfile(profile)], day)[0]
-    failure = _failure(line)
+    failure = failure_of(line)
     if failure is not None:
         return {"error": failure, "changes": [], "eligibility_only": []}
     view: dict[str, Any] = dict(line)
@@ -110,7 +112,7 @@ def whatif_view(profile: dict[str, object], day: datetime.date) -> dict[str, Any
 def timeline_view(profile: dict[str, object], day: datetime.date, code: str) -> dict[str, Any]:
     """``openentry timeline`` over 24 months from ``day``, with its chart."""
     line = timeline_profiles([RawProfile(profile)], day, TIMELINE_MONTHS)[0]
-    failure = _failure(line)
+    failure = failure_of(line)
     if failure is not None:
         return {"error": failure}
     events = line["events"]
@@ -129,7 +131,9 @@ def timeline_view(profile: dict[str, object], day: datetime.date, code: str) -> 
         "start": day,
         "events": events,
         "months": months,
-        "chart": timeline_chart([{"on": day.isoformat(), "total": _first_total(line)}, *months], points, code),
+        "chart": timeline_chart(
+            [{"on": day.isoformat(), "total": _first_total(line)}, *months], points, code
+        ),
     }
 
 
@@ -153,7 +157,12 @@ def levels_text(values: FormValues, slot: str, code: str) -> str:
         day = day_field(values, "on")
     except FormError:
         day = datetime.date.today()
-    placeholder = {"age": 30, "marital_status": "never_married", "education": "secondary", "first_language": result}
+    placeholder = {
+        "age": 30,
+        "marital_status": "never_married",
+        "education": "secondary",
+        "first_language": result,
+    }
     problem: tuple[str, str] | None = None
     try:
         profile = parse_profile(placeholder)
@@ -174,7 +183,8 @@ def levels_text(values: FormValues, slot: str, code: str) -> str:
     levels = level_lines(factors, 0, profile)["first_language"]
     benchmark = str(levels["benchmark"])
     parts = [
-        f"{gettext(code, ABILITY_LABELS[ability])} {benchmark} {levels[ability]}" for ability in ABILITY_LABELS
+        f"{gettext(code, ABILITY_LABELS[ability])} {benchmark} {levels[ability]}"
+        for ability in ABILITY_LABELS
     ]
     return gettext(code, N_("Levels: %(levels)s")) % {"levels": " · ".join(parts)}
 
@@ -189,7 +199,10 @@ def calculator_context(given: ProfileInput, code: str, inline: bool) -> dict[str
     day, line = scored(given)
     prefix = LANGUAGES_BY_CODE[code].prefix
     context: dict[str, Any] = {**common_context(), "form": form_view(given, code), "score": None}
-    context["levels"] = {slot: levels_text(given.values, slot, code) for slot in LANGUAGE_SLOTS}
+    # With scripts, each result's levels come in their own request once the page shows (htmx).
+    context["levels"] = (
+        {} if not inline else {slot: levels_text(given.values, slot, code) for slot in LANGUAGE_SLOTS}
+    )
     if line is not None and given.profile is not None and day is not None:
         context.update(
             score=line,
@@ -221,14 +234,21 @@ def public_routes(code: str) -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     def calculator(request: Request) -> HTMLResponse:
         given = ProfileInput(values=query_values(request), profile=None, submitted=False)
-        return render(request, code, "calculator.html", {**common_context(), "form": form_view(given, code), "score": None})
+        return render(
+            request,
+            code,
+            "calculator.html",
+            {**common_context(), "form": form_view(given, code), "score": None},
+        )
 
     @router.post("/", response_class=HTMLResponse)
     async def calculate(request: Request) -> HTMLResponse:
         given = read_profile_input(await form_values(request), code)
         inline = request.headers.get(is_fragment) != "true"
         context = await run_in_threadpool(calculator_context, given, code, inline)
-        return render(request, code, "calculator.html", context, status_code=200 if given.error is None else 422)
+        return render(
+            request, code, "calculator.html", context, status_code=200 if given.error is None else 422
+        )
 
     @router.post("/partials/levels/{slot}", response_class=HTMLResponse)
     async def levels(request: Request, slot: str) -> HTMLResponse:
@@ -261,7 +281,9 @@ def public_routes(code: str) -> APIRouter:
     async def eligibility(request: Request) -> HTMLResponse:
         given = read_profile_input(await form_values(request), code)
         context = await run_in_threadpool(eligibility_context, given, code)
-        return render(request, code, "eligibility.html", context, status_code=200 if given.error is None else 422)
+        return render(
+            request, code, "eligibility.html", context, status_code=200 if given.error is None else 422
+        )
 
     @router.get("/rules/{name}", response_class=HTMLResponse)
     def rule(request: Request, name: str) -> HTMLResponse:
@@ -279,7 +301,9 @@ def public_routes(code: str) -> APIRouter:
             "rules": views,
             "error": None if error is None else translate(error.message, code),
         }
-        return render(request, code, "rule.html", context, status_code=200 if views and error is None else 404)
+        return render(
+            request, code, "rule.html", context, status_code=200 if views and error is None else 404
+        )
 
     return router
 
@@ -294,9 +318,9 @@ def eligibility_context(given: ProfileInput, code: str) -> dict[str, Any]:
         given.error = given.error or error
     if given.error is None and given.profile is not None and day is not None:
         line = eligibility_profiles([RawProfile(given.profile)], day)[0]
-        error = line.get("error")
-        if isinstance(error, dict):
-            given.error = FormError(str(error["field"]), str(error["message"]))
+        failure = failure_of(line)
+        if failure is not None:
+            given.error = FormError(failure.field, failure.message)
         else:
             result = line
     return {

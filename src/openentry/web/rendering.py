@@ -88,15 +88,19 @@ def render(
     path = request.url.path
     bare = path[len(language.prefix) :] if language.prefix and path.startswith(language.prefix) else path
     bare = bare or "/"
-    text = environment(code).get_template(template).render(
-        {
-            **context,
-            "page_path": bare,
-            "url": lambda target: language.prefix + target,
-            "other_languages": [
-                (other, other.prefix + bare) for other in i18n.LANGUAGES if other.code != language.code
-            ],
-            "is_fragment": request.headers.get("HX-Request") == "true",
-        }
+    text = (
+        environment(code)
+        .get_template(template)
+        .render(
+            {
+                **context,
+                "page_path": bare,
+                "url": lambda target: language.prefix + target,
+                "other_languages": [
+                    (other, other.prefix + bare) for other in i18n.LANGUAGES if other.code != language.code
+                ],
+                "is_fragment": request.headers.get("HX-Request") == "true",
+            }
+        )
     )
     return HTMLResponse(text, status_code=status_code, headers=dict(headers or {}))

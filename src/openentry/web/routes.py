@@ -6,10 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
 from openentry.api.settings import ServiceSettings
-from openentry.web.i18n import FRENCH, LANGUAGES
 from openentry.web.accounts import account_routes
 from openentry.web.forecast_pages import forecast_routes
 from openentry.web.history_pages import history_routes
+from openentry.web.i18n import FRENCH, LANGUAGES
 from openentry.web.public import public_routes
 
 
