@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from openentry.web.accounts import ROUND_FIELDS
 from openentry.web.forms import SECTIONS, LanguageBlock, Question, WorkHistoryBlock
 from tests.web.conftest import Site
 
@@ -21,25 +22,14 @@ def field_names() -> list[str]:
         "profile_json",
         "on",
         "as_of",
+        "since",
         "profile",
         "token",
         "next",
         "confirm",
-        "kind",
-        "program",
-        "category",
-        "size",
-        "crs_min",
-        "crs_max",
-        "noc",
-        "created_from",
-        "created_to",
-        "province",
-        "at",
-        "key",
-        "all",
         "candidate",
         "nominated_at",
+        *ROUND_FIELDS,
     ]
     for section in SECTIONS:
         for item in section.items:

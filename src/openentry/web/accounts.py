@@ -162,6 +162,18 @@ def account_routes(code: str) -> APIRouter:
         context = {"principal": principal, "needed": needed}
         return render(request, code, "refused.html", context, status_code=403)
 
+    async def gate(
+        request: Request, engine: Engine, page: str, accesses: tuple[Access, ...], roles: str
+    ) -> Principal | HTMLResponse:
+        """The signed-in account allowed one of ``accesses``, or the page to show instead (sign in
+        with no valid token, 401 on a form post; refused, 403, for another role)."""
+        principal = await run_in_threadpool(principal_of, request, engine)
+        if principal is None:
+            return sign_in_page(request, page, status_code=401 if request.method == "POST" else 200)
+        if not any(may(principal.role, access) for access in accesses):
+            return refused(request, principal, roles)
+        return principal
+
     @router.get("/sign-in", response_class=HTMLResponse)
     def sign_in_form(request: Request) -> HTMLResponse:
         next_page = request.query_params.get("next", "portal")
@@ -229,21 +241,17 @@ def account_routes(code: str) -> APIRouter:
 
     @router.get("/portal", response_class=HTMLResponse)
     async def portal(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        principal = await run_in_threadpool(principal_of, request, engine)
-        if principal is None:
-            return sign_in_page(request, "portal")
-        if not may(principal.role, Access.OWN_PROFILE):
-            return refused(request, principal, "candidate")
+        principal = await gate(request, engine, "portal", (Access.OWN_PROFILE,), "candidate")
+        if isinstance(principal, HTMLResponse):
+            return principal
         context = await run_in_threadpool(portal_context, engine, principal, None)
         return render(request, code, "portal.html", context)
 
     @router.post("/portal/profile", response_class=HTMLResponse)
     async def save_profile(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        principal = await run_in_threadpool(principal_of, request, engine)
-        if principal is None:
-            return sign_in_page(request, "portal", status_code=401)
-        if not may(principal.role, Access.OWN_PROFILE):
-            return refused(request, principal, "candidate")
+        principal = await gate(request, engine, "portal", (Access.OWN_PROFILE,), "candidate")
+        if isinstance(principal, HTMLResponse):
+            return principal
         given = read_profile_input(await form_values(request), code)
         saved = None
         if given.error is None and given.profile is not None:
@@ -260,11 +268,9 @@ def account_routes(code: str) -> APIRouter:
     async def answer(
         request: Request, round_number: int, answer: str, engine: DatabaseEngine
     ) -> HTMLResponse:
-        principal = await run_in_threadpool(principal_of, request, engine)
-        if principal is None:
-            return sign_in_page(request, "portal", status_code=401)
-        if not may(principal.role, Access.OWN_PROFILE):
-            return refused(request, principal, "candidate")
+        principal = await gate(request, engine, "portal", (Access.OWN_PROFILE,), "candidate")
+        if isinstance(principal, HTMLResponse):
+            return principal
         if answer not in ("decline", "apply") or not 1 <= round_number < 2**31:
             context = await run_in_threadpool(portal_context, engine, principal, None)
             return render(request, code, "portal.html", context, status_code=404)
@@ -328,12 +334,9 @@ def account_routes(code: str) -> APIRouter:
 
     async def console_page(request: Request, engine: DatabaseEngine) -> Principal | HTMLResponse:
         """The account of an officer's (analyst's, admin's) request, or the page to show instead."""
-        principal = await run_in_threadpool(principal_of, request, engine)
-        if principal is None:
-            return sign_in_page(request, "console")
-        if not (may(principal.role, Access.READ_POOL) or may(principal.role, Access.READ_AUDIT)):
-            return refused(request, principal, "analyst, officer, admin")
-        return principal
+        return await gate(
+            request, engine, "console", (Access.READ_POOL, Access.READ_AUDIT), "analyst, officer, admin"
+        )
 
     @router.get("/console", response_class=HTMLResponse)
     async def console(request: Request, engine: DatabaseEngine) -> HTMLResponse:

@@ -36,10 +36,9 @@ from openentry.web.profile_input import (
     day_field,
     form_values,
     form_view,
-    query_values,
     read_profile_input,
 )
-from openentry.web.public import common_context, failure_of
+from openentry.web.public import blank_page, common_context, failure_of
 from openentry.web.rendering import render
 
 # The fan as forecast/plots.py draws it (its FAN_DAYS, HISTORY_DAYS, FAN_BIN_DAYS, FAN_MINIMUM and
@@ -150,13 +149,7 @@ def forecast_routes(code: str) -> APIRouter:
 
     @router.get("/chances", response_class=HTMLResponse)
     def chances_page(request: Request) -> HTMLResponse:
-        given = ProfileInput(values=query_values(request), profile=None, submitted=False)
-        return render(
-            request,
-            code,
-            "chances.html",
-            {**common_context(), "form": form_view(given, code), "result": None},
-        )
+        return blank_page(request, code, "chances.html")
 
     @router.post("/chances", response_class=HTMLResponse)
     async def chances(request: Request, engine: DatabaseEngine) -> HTMLResponse:

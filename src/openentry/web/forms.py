@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from openentry.profiles.schema import JOB_FIELDS
 from openentry.rules import codes
@@ -445,8 +445,12 @@ class FormValues:
         self._values[name] = list(value) if isinstance(value, list) else [value]
 
     def job_count(self) -> int:
-        """How many job rows the form holds (the highest index given, plus one)."""
-        indices = [int(found.group(1)) for name in self._values if (found := _JOB_PATH.match(name))]
+        """How many job rows the form holds: up to the last one with anything filled in."""
+        indices = [
+            int(found.group(1))
+            for name, texts in self._values.items()
+            if (found := _JOB_PATH.match(name)) and any(text.strip() for text in texts)
+        ]
         return min(max(indices) + 1, MOST_JOBS) if indices else 0
 
 
@@ -576,33 +580,9 @@ def values_of(profile: Mapping[str, object]) -> FormValues:
     return values
 
 
-@dataclass
-class RenderedQuestion:
-    """A question as a page shows it: its current value and whether it applies now."""
-
-    question: Question
-    value: str
-    chosen: list[str] = field(default_factory=list)
-    shown: bool = True
-
-
 def job_rows(values: FormValues) -> int:
     """Rows of the work history to show: the jobs given and an empty one."""
     return min(values.job_count() + EMPTY_JOB_ROWS, MOST_JOBS)
-
-
-def question_paths() -> set[str]:
-    """Every field path the form has a question for (jobs as ``work_history[].noc``)."""
-    paths: set[str] = set()
-    for section in SECTIONS:
-        for item in section.items:
-            if isinstance(item, Question):
-                paths.add(item.path)
-            elif isinstance(item, LanguageBlock):
-                paths.update(question.path for question in item.questions())
-            else:
-                paths.update(question.path.replace("[0]", "[]") for question in item.row(0))
-    return paths
 
 
 def shown_paths(values: FormValues) -> set[str]:
@@ -610,16 +590,22 @@ def shown_paths(values: FormValues) -> set[str]:
     a field can be shown beside it)."""
     paths: set[str] = set()
     for section in SECTIONS:
-        if not applies(section.shown_when, values):
+        if applies(section.shown_when, values):
+            paths |= section_paths(section, values)
+    return paths
+
+
+def section_paths(section: Section, values: FormValues) -> set[str]:
+    """The field paths of a section's questions that apply to what the form holds."""
+    paths: set[str] = set()
+    for item in section.items:
+        if not applies(item.shown_when, values):
             continue
-        for item in section.items:
-            if not applies(item.shown_when, values):
-                continue
-            if isinstance(item, WorkHistoryBlock):
-                rows = [question for index in range(job_rows(values)) for question in item.row(index)]
-            elif isinstance(item, LanguageBlock):
-                rows = list(item.questions())
-            else:
-                rows = [item]
-            paths.update(question.path for question in rows if applies(question.shown_when, values))
+        if isinstance(item, WorkHistoryBlock):
+            rows = [question for index in range(job_rows(values)) for question in item.row(index)]
+        elif isinstance(item, LanguageBlock):
+            rows = list(item.questions())
+        else:
+            rows = [item]
+        paths.update(question.path for question in rows if applies(question.shown_when, values))
     return paths

@@ -36,7 +36,7 @@ from openentry.web.profile_input import (
     query_values,
     read_profile_input,
 )
-from openentry.web.public import common_context
+from openentry.web.public import blank_page, common_context
 from openentry.web.rendering import render
 
 KINDS = ("general", "program", "category", "provincial")
@@ -235,10 +235,8 @@ def history_routes(code: str) -> APIRouter:
 
     @router.get("/invited", response_class=HTMLResponse)
     async def invited_page(request: Request, engine: DatabaseEngine) -> HTMLResponse:
-        given = ProfileInput(values=query_values(request), profile=None, submitted=False)
         catalogue = await run_in_threadpool(catalogues.get, engine)
-        context = {**common_context(), "form": form_view(given, code), "years": None}
-        return render(request, code, "invited.html", {**context, "all_years": published_years(catalogue)})
+        return blank_page(request, code, "invited.html", years=None, all_years=published_years(catalogue))
 
     @router.post("/invited", response_class=HTMLResponse)
     async def invited(request: Request, engine: DatabaseEngine) -> HTMLResponse:

@@ -22,10 +22,12 @@ from openentry.web.forms import (
     SECTIONS,
     Condition,
     FormValues,
+    Section,
     applies,
     input_id,
     job_rows,
     profile_of,
+    section_paths,
     shown_paths,
     values_of,
 )
@@ -167,6 +169,11 @@ class FormView:
 
     def error_at(self, path: str) -> Shown | None:
         return self.error_message if self.error_path == path else None
+
+    def error_in(self, section: Section) -> bool:
+        """Whether the error is about a question of ``section`` (which then shows unfolded)."""
+        path = self.error_path
+        return path is not None and path in section_paths(section, self.values)
 
     @property
     def error_anchor(self) -> str:

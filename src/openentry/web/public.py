@@ -226,6 +226,14 @@ def _partial_profile(values: FormValues) -> tuple[dict[str, object] | None, date
     return (profile if isinstance(profile, dict) else None), day
 
 
+def blank_page(request: Request, code: str, template: str, **extra: Any) -> HTMLResponse:
+    """A page that takes a profile, before one is given: its form (filled from the address's
+    query, if any) and no result."""
+    given = ProfileInput(values=query_values(request), profile=None, submitted=False)
+    context = {**common_context(), "form": form_view(given, code), "score": None, "result": None, **extra}
+    return render(request, code, template, context)
+
+
 def public_routes(code: str) -> APIRouter:
     """The calculator, eligibility and rule pages in the language ``code``."""
     router = APIRouter(dependencies=[Depends(rate_limited)], include_in_schema=False)
@@ -233,13 +241,7 @@ def public_routes(code: str) -> APIRouter:
 
     @router.get("/", response_class=HTMLResponse)
     def calculator(request: Request) -> HTMLResponse:
-        given = ProfileInput(values=query_values(request), profile=None, submitted=False)
-        return render(
-            request,
-            code,
-            "calculator.html",
-            {**common_context(), "form": form_view(given, code), "score": None},
-        )
+        return blank_page(request, code, "calculator.html")
 
     @router.post("/", response_class=HTMLResponse)
     async def calculate(request: Request) -> HTMLResponse:
@@ -274,8 +276,7 @@ def public_routes(code: str) -> APIRouter:
 
     @router.get("/eligibility", response_class=HTMLResponse)
     def eligibility_page(request: Request) -> HTMLResponse:
-        given = ProfileInput(values=query_values(request), profile=None, submitted=False)
-        return render(request, code, "eligibility.html", {**common_context(), "form": form_view(given, code)})
+        return blank_page(request, code, "eligibility.html")
 
     @router.post("/eligibility", response_class=HTMLResponse)
     async def eligibility(request: Request) -> HTMLResponse:
