@@ -29,6 +29,7 @@ def field_names() -> list[str]:
         "confirm",
         "candidate",
         "nominated_at",
+        "all",
         *ROUND_FIELDS,
     ]
     for section in SECTIONS:
