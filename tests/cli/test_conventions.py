@@ -121,6 +121,7 @@ OWN_COMMANDS = (
     "pool load",
     "pool summary",
     "pool nominate",
+    "pool withdraw",
     "round run",
     "invitation decline",
     "invitation apply",

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from openentry.db import session_scope
 from openentry.db.service_models import AuditRow
 from openentry.domain.moments import iso_utc
+from openentry.domain.rounds import Round
 
 T = TypeVar("T")
 logger = logging.getLogger("openentry.api")
@@ -39,6 +40,7 @@ FAILED = "failed"
 # The actions an entry records (issue 13 §3).
 PROFILE_CREATED = "profile.created"
 PROFILE_UPDATED = "profile.updated"
+PROFILE_WITHDRAWN = "profile.withdrawn"
 ROUND_RECORDED = "round.recorded"
 NOMINATION_RECORDED = "nomination.recorded"
 INVITATION_DECLINED = "invitation.declined"
@@ -49,6 +51,7 @@ USER_REVOKED = "user.revoked"
 ACTIONS = (
     PROFILE_CREATED,
     PROFILE_UPDATED,
+    PROFILE_WITHDRAWN,
     ROUND_RECORDED,
     NOMINATION_RECORDED,
     INVITATION_DECLINED,
@@ -79,6 +82,25 @@ def command_line_actor() -> Actor:
     except (KeyError, OSError):  # no name for the uid (a container)
         name = f"uid {os.getuid()}"
     return Actor(name=name, role=COMMAND_LINE_ROLE)
+
+
+def candidate_target(candidate: str, round_number: int | None = None) -> str:
+    """The object of a candidate's entry: ``candidate:ID``, with ``/round:N`` when the change
+    names a round's invitation."""
+    return f"candidate:{candidate}" + (f"/round:{round_number}" if round_number else "")
+
+
+def round_described(result: Round) -> tuple[str, dict[str, object]]:
+    """The object and detail of a recorded round's entry (``describe`` of :func:`audited`)."""
+    return f"round:{result.number}", {
+        "kind": result.spec.kind,
+        "at": result.summary()["at"],
+        "size": result.spec.size,
+        "criteria": result.spec.criteria,
+        "invited": result.invited,
+        "cutoff": result.cutoff,
+        "key": result.spec.key,
+    }
 
 
 @dataclass(frozen=True)

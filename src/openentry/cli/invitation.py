@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from openentry.cli.database import DatabaseOption, open_engine
+from openentry.api.audit import (
+    INVITATION_APPLIED,
+    INVITATION_DECLINED,
+    INVITATION_EXPIRED,
+    AuditCallback,
+    candidate_target,
+)
+from openentry.cli.database import DatabaseOption, audited_change, open_engine
 from openentry.cli.dates import moment_help, parse_moment
 from openentry.cli.inputs import UsageError
 from openentry.services.invitations import LedgerError, record_outcome
@@ -21,9 +28,18 @@ RoundOption = Annotated[
 ]
 
 
-def _record(candidate: str, outcome: str, at: str, round_number: int | None, db: str | None) -> None:
+def _record(
+    candidate: str, outcome: str, action: str, at: str, round_number: int | None, db: str | None
+) -> None:
+    """Record the outcome, with its ``action`` entry in the audit trail."""
+    moment = parse_moment(at)
+    engine = open_engine(db)
+
+    def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
+        return record_outcome(engine, candidate, outcome, moment, round_number, audit=audit)
+
     try:
-        result = record_outcome(open_engine(db), candidate, outcome, parse_moment(at), round_number)
+        result = audited_change(engine, action, candidate_target(candidate, round_number), change)
     except LedgerError as error:
         raise UsageError(str(error)) from None
     typer.echo(json.dumps(result))
@@ -34,7 +50,7 @@ def decline(
     candidate: CandidateArgument, at: AtOption, round_number: RoundOption = None, db: DatabaseOption = None
 ) -> None:
     """The candidate declined: back in the pool until the profile's original expiry."""
-    _record(candidate, "declined", at, round_number, db)
+    _record(candidate, "declined", INVITATION_DECLINED, at, round_number, db)
 
 
 @invitation_app.command("apply")
@@ -42,7 +58,7 @@ def apply(
     candidate: CandidateArgument, at: AtOption, round_number: RoundOption = None, db: DatabaseOption = None
 ) -> None:
     """The candidate applied: an ITA accepted takes the profile out of the pool."""
-    _record(candidate, "applied", at, round_number, db)
+    _record(candidate, "applied", INVITATION_APPLIED, at, round_number, db)
 
 
 @invitation_app.command("expire")
@@ -50,4 +66,4 @@ def expire(
     candidate: CandidateArgument, at: AtOption, round_number: RoundOption = None, db: DatabaseOption = None
 ) -> None:
     """The candidate let the invitation lapse (recorded after its last valid day)."""
-    _record(candidate, "expired", at, round_number, db)
+    _record(candidate, "expired", INVITATION_EXPIRED, at, round_number, db)

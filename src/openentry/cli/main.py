@@ -77,7 +77,8 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "chances": LazyCommand(
         "openentry.cli.chances",
         "chances",
-        "Each profile's probability of an invitation within 1, 3, 6 and 12 months; one JSON line per profile.",
+        "Each profile's probability of an invitation within 1, 3, 6 and 12 months; "
+        "one JSON line per profile.",
     ),
     "serve": LazyCommand(
         "openentry.cli.serve",
@@ -107,7 +108,7 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "pool": LazyCommand(
         "openentry.cli.pool",
         "pool_app",
-        "The pool of candidates: load profiles, summary by score band, nominations, history.",
+        "The pool of candidates: load profiles, summary by score band, nominations, withdrawals, history.",
     ),
     "round": LazyCommand(
         "openentry.cli.round", "round_app", "Rounds of invitations: run one, list its invitations."

@@ -1,4 +1,5 @@
-"""``openentry pool``: load profiles, the pool's score bands on a date, nominations, history."""
+"""``openentry pool``: load profiles, the pool's score bands on a date, nominations, withdrawals,
+history. A nomination and a withdrawal write their entry in the audit trail (issue 13 §3)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from openentry.cli.database import DatabaseOption, open_engine
+from openentry.api.audit import NOMINATION_RECORDED, PROFILE_WITHDRAWN, AuditCallback, candidate_target
+from openentry.cli.database import DatabaseOption, audited_change, open_engine
 from openentry.cli.dates import moment_help, now_utc, parse_moment
 from openentry.cli.inputs import (
     EXIT_INVALID_PROFILE,
@@ -28,9 +30,10 @@ from openentry.services.pool import (
     load_pool_table,
     pool_summary,
 )
+from openentry.services.withdrawals import withdraw
 
 pool_app = typer.Typer(
-    help="The pool of candidates: load profiles, summary by score band, nominations, history."
+    help="The pool of candidates: load profiles, summary by score band, nominations, withdrawals, history."
 )
 
 
@@ -106,8 +109,39 @@ def nominate(
     db: DatabaseOption = None,
 ) -> None:
     """Record a provincial nomination: the profile then carries provincial_nomination (+600)."""
+    moment = parse_moment(at)
+    engine = open_engine(db)
+
+    def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
+        return record_nomination(engine, candidate, province.upper(), moment, audit=audit)
+
     try:
-        result = record_nomination(open_engine(db), candidate, province.upper(), parse_moment(at))
+        result = audited_change(engine, NOMINATION_RECORDED, candidate_target(candidate), change)
+    except (LedgerError, PastChangeError) as error:
+        raise UsageError(str(error)) from None
+    typer.echo(json.dumps(result))
+
+
+@pool_app.command("withdraw")
+def withdraw_profile(
+    candidate: Annotated[str, typer.Argument(metavar="CANDIDATE", help="Candidate id")],
+    at: Annotated[str, typer.Option("--at", metavar="MOMENT", help=moment_help("The withdrawal's moment"))],
+    db: DatabaseOption = None,
+) -> None:
+    """Record that the candidate withdrew their profile: out of the pool from --at.
+
+    The invitations the profile holds are not used any more (listed as invitations_not_used);
+    submitting the profile again with pool load enters it anew, with a new submitted_at. Refused
+    (exit 2) for an unknown candidate, a profile withdrawn already or out of the pool for good,
+    and a moment before the profile's submission or the latest recorded round."""
+    moment = parse_moment(at)
+    engine = open_engine(db)
+
+    def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
+        return withdraw(engine, candidate, moment, audit=audit)
+
+    try:
+        result = audited_change(engine, PROFILE_WITHDRAWN, candidate_target(candidate), change)
     except (LedgerError, PastChangeError) as error:
         raise UsageError(str(error)) from None
     typer.echo(json.dumps(result))

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from openentry.cli.database import DatabaseOption, open_engine
+from openentry.api.audit import ROUND_RECORDED, AuditCallback, round_described
+from openentry.cli.database import DatabaseOption, audited_change, open_engine
 from openentry.cli.dates import DAY_FORMAT, moment_help, parse_date, parse_moment
 from openentry.cli.inputs import UsageError, write_json_lines
-from openentry.domain import RoundSpec, RoundSpecError
+from openentry.domain import Round, RoundSpec, RoundSpecError
 from openentry.domain.rounds import Program, Province, RoundKind
 from openentry.services.invitations import LedgerError, round_invitations
 from openentry.services.rounds import run_round
@@ -79,7 +80,9 @@ def run(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Select and print, record nothing")] = False,
     db: DatabaseOption = None,
 ) -> None:
-    """Select from the pool at --at, rank by CRS, break ties by submitted_at, record the round."""
+    """Select from the pool at --at, rank by CRS, break ties by submitted_at, record the round.
+
+    A recorded round writes its entry in the audit trail (openentry audit list)."""
     nocs = tuple(code.strip() for code in noc.split(",") if code.strip()) if noc else ()
     try:
         spec = RoundSpec.create(
@@ -97,7 +100,15 @@ def run(
             everyone=everyone,
             key=key,
         )
-        result = run_round(open_engine(db), spec, dry_run=dry_run)
+        engine = open_engine(db)
+        if dry_run:
+            result = run_round(engine, spec, dry_run=True)
+        else:
+
+            def change(audit: AuditCallback[Round]) -> Round:
+                return run_round(engine, spec, audit=audit)
+
+            result = audited_change(engine, ROUND_RECORDED, "round", change, round_described)
     except RoundSpecError as error:
         raise UsageError(str(error)) from None
     typer.echo(json.dumps(result.summary()))
