@@ -288,11 +288,11 @@ def fan_chart(
     x = {"field": "date", "type": "temporal", "title": date, "axis": {"format": "%b %Y"}}
     y_title = gettext(code, N_("CRS cut-off"))
     return {
-        "width": 300,
+        "width": 520,
         "height": 180,
         "config": _base()["config"],
         "facet": {"field": "kind", "type": "nominal", "title": None},
-        "columns": 2,
+        "columns": 1,
         "resolve": {"scale": {"y": "independent"}},
         "data": {
             "values": [
