@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from openentry.cli import plotting
 from openentry.cli.inputs import UsageError, parse_day
 from openentry.forecast.service import ForecastInputError, forecast_next, run_backtest
 from openentry.history.rounds import PublishedRound
@@ -169,8 +169,8 @@ def backtest_rounds(
 @forecast_app.command("plot")
 def plot(
     which: Annotated[list[str] | None, typer.Argument(help="fan, errors (default: both)")] = None,
-    out: Annotated[str, typer.Option("--out", help="Folder for the files")] = ".",
-    formats: Annotated[str, typer.Option("--format", help="png, svg or png,svg")] = "png",
+    out: plotting.OutOption = ".",
+    formats: plotting.FormatOption = "png",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The fan's forecast day YYYY-MM-DD (default: today)")
     ] = None,
@@ -181,32 +181,18 @@ def plot(
 ) -> None:
     """Charts: published cut-offs with the forecast fan of each kind; backtest errors over time next to
     the baseline's."""
-    try:
+    with plotting.matplotlib_needed("forecast plot"):
         from openentry.forecast.plots import PLOTS, write_plots
-    except ImportError as error:  # matplotlib is the [plot] extra
-        if (error.name or "").partition(".")[0] != "matplotlib":
-            raise
-        raise UsageError(
-            "forecast plot needs matplotlib, not installed: pip install 'openentry[plot]'"
-        ) from None
-    chosen = which or list(PLOTS)
-    unknown = [name for name in chosen if name not in PLOTS]
-    if unknown:
-        raise UsageError(f"unknown plot {', '.join(unknown)}; choose from {', '.join(PLOTS)}")
-    extensions = [item.strip().lower() for item in formats.split(",") if item.strip()]
-    if not extensions or any(extension not in ("png", "svg") for extension in extensions):
-        raise UsageError("--format: give png, svg or png,svg")
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out: {out} is a file; give a folder for the charts (created if missing)")
+
+    request = plotting.plot_request(which, PLOTS, out, formats)
     day = parse_day(as_of, "--as-of")
     first = parse_day(start, "--from") if start else None
     rounds = published_rounds(db)
     try:
-        written = write_plots(rounds, chosen, folder, extensions, as_of=day, start=first)
+        with plotting.writing_charts(out):
+            written = write_plots(
+                rounds, request.names, request.folder, request.formats, as_of=day, start=first
+            )
     except ForecastInputError as error:
         raise UsageError(str(error)) from None
-    except OSError as error:
-        raise UsageError(f"--out: cannot write the charts in {out}: {error.strerror}") from None
-    for path in written:
-        typer.echo(str(path))
+    plotting.print_written(written)

@@ -28,19 +28,32 @@ from openentry.cli.inputs import (
     read_profiles,
     write_json_lines,
 )
+from openentry.cli.plotting import (
+    FormatOption,
+    OutOption,
+    matplotlib_needed,
+    plot_request,
+    print_written,
+    writing_charts,
+)
 from openentry.cli.progress import progress_bar
-from openentry.history.catalogue import AnyRound, ImportReport, RoundCatalogue
+from openentry.history.catalogue import (
+    AnyRound,
+    ImportReport,
+    RoundCatalogue,
+    find_published,
+    published_as_dict,
+)
 from openentry.history.feed import FeedError, read_feed, rounds_from_csv_rows
 from openentry.history.pool import candidates_above, pool_on
 from openentry.history.provincial import (
     STREAMS_BY_KEY,
     ProvincialDraw,
-    draw_as_dict,
     draws_from_csv_rows,
     is_draws_csv,
 )
 from openentry.history.replay import check_all_rounds, check_draw, check_round, prepare_profiles
-from openentry.history.rounds import PublishedRound, round_as_dict
+from openentry.history.rounds import PublishedRound
 from openentry.history.stats import totals_by_period
 from openentry.history.store import import_draws, import_history, import_rounds, load_catalogue
 
@@ -60,32 +73,6 @@ ProfilesArgument = Annotated[
 
 def _catalogue(url: str | None) -> RoundCatalogue:
     return load_catalogue(open_engine(url))
-
-
-def _find(catalogue: RoundCatalogue, number: str) -> AnyRound:
-    """IRCC's round ``number``, or the Ontario draw with that id (or the one id starting so)."""
-    published = catalogue.get(number)
-    if published is not None:
-        return published
-    draw = catalogue.get_draw(number)
-    if draw is not None:
-        return draw
-    matches = catalogue.draws_starting(number) if number.strip().lower().startswith("on-") else []
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise UsageError(
-            f"{number!r} names {len(matches)} Ontario draws: {', '.join(draw.number for draw in matches)}"
-        )
-    first, last = catalogue.rounds[0].number, catalogue.rounds[-1].number
-    raise UsageError(
-        f"round {number!r} is neither a published round (known: #{first} to #{last}) nor an Ontario draw "
-        "id (on-YYYY-MM-DD-stream-…, see history list --kind provincial)"
-    )
-
-
-def _as_dict(published: AnyRound) -> dict[str, object]:
-    return draw_as_dict(published) if isinstance(published, ProvincialDraw) else round_as_dict(published)
 
 
 def _score_range(published: AnyRound) -> str:
@@ -152,7 +139,7 @@ def list_rounds(
         until=last,
     )
     if as_json:
-        write_json_lines([_as_dict(published) for published in rounds])
+        write_json_lines([published_as_dict(published) for published in rounds])
         return
     table = Table(title=f"Express Entry rounds and Ontario draws ({len(rounds)})")
     for heading in ("#", "date", "name", "kind", "key", "list", "invitations", "cut-off", "tie-break (UTC)"):
@@ -188,8 +175,8 @@ def show(
     """One published round: number, date, name, kind, key, list version, invitations, cut-off,
     tie-break time and the pool's score bands when published; or one Ontario draw: stream, NOIs,
     CRS range, profile window and the occupation list where known."""
-    published = _find(_catalogue(db), number)
-    described = _as_dict(published)
+    published = find_published(_catalogue(db), number)
+    described = published_as_dict(published)
     if as_json:
         _print_json(described)
         return
@@ -317,7 +304,7 @@ def check(
     if (round_number is None) == (not every_round):
         raise UsageError("history check: give either --round N or --all")
     catalogue = _catalogue(db)
-    published = _find(catalogue, round_number) if round_number is not None else None
+    published = find_published(catalogue, round_number) if round_number is not None else None
     given = read_profiles(path)
     prepared = prepare_profiles(given.profiles, require_id=given.is_batch)
     if isinstance(published, ProvincialDraw):
@@ -400,38 +387,20 @@ def plot(
             help="cutoffs, invitations-per-year, invitations-per-month, pool, ontario (default: all)"
         ),
     ] = None,
-    out: Annotated[str, typer.Option("--out", help="Folder for the files")] = ".",
-    formats: Annotated[str, typer.Option("--format", help="png, svg or png,svg")] = "png,svg",
+    out: OutOption = ".",
+    formats: FormatOption = "png,svg",
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help=day_help("First day", default=None))
     ] = None,
     db: DatabaseOption = None,
 ) -> None:
     """Charts of the published history as PNG and SVG files."""
-    try:
+    with matplotlib_needed("history plot"):
         from openentry.history.plots import PLOTS, write_plots
-    except ImportError as error:  # matplotlib is the [plot] extra
-        if (error.name or "").partition(".")[0] != "matplotlib":
-            raise
-        raise UsageError(
-            "history plot needs matplotlib, not installed: pip install 'openentry[plot]'"
-        ) from None
 
-    chosen = which or list(PLOTS)
-    unknown = [name for name in chosen if name not in PLOTS]
-    if unknown:
-        raise UsageError(f"unknown plot {', '.join(unknown)}; choose from {', '.join(PLOTS)}")
-    extensions = [item.strip().lower() for item in formats.split(",") if item.strip()]
-    if not extensions or any(extension not in ("png", "svg") for extension in extensions):
-        raise UsageError("--format: give png, svg or png,svg")
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out: {out} is a file; give a folder for the charts (created if missing)")
+    request = plot_request(which, PLOTS, out, formats)
     first = parse_day(since, "--since") if since else None
     rounds = _catalogue(db).select(since=first)
-    try:
-        written_files = write_plots(rounds, chosen, folder, extensions)
-    except OSError as error:
-        raise UsageError(f"--out: cannot write the charts in {out}: {error.strerror}") from None
-    for written in written_files:
-        typer.echo(str(written))
+    with writing_charts(out):
+        written = write_plots(rounds, request.names, request.folder, request.formats)
+    print_written(written)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -30,6 +31,7 @@ from openentry.forecast.backtest import DEFAULT_START, BacktestRound
 from openentry.forecast.kinds import PROVINCIAL_NOMINEE
 from openentry.forecast.outlook import NO_ROUND, next_round, outlook, simulate
 from openentry.forecast.service import ACTIVE_DAYS, run_backtest, view_on
+from openentry.history.plots import save_figures
 from openentry.history.rounds import PublishedRound
 
 SOURCE_NOTE = (
@@ -196,15 +198,5 @@ def write_plots(
     start: datetime.date | None = None,
 ) -> list[Path]:
     """Draw each named plot and save it in every format; returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name in names:
-        figure = PLOTS[name](rounds, as_of, start)
-        try:
-            for extension in formats:
-                path = folder / f"forecast-{name}.{extension}"
-                figure.savefig(path, dpi=110, metadata={"Date": None} if extension == "svg" else None)
-                written.append(path)
-        finally:
-            plt.close(figure)
-    return written
+    figures = {f"forecast-{name}": partial(PLOTS[name], rounds, as_of, start) for name in names}
+    return save_figures(figures, folder, formats, dpi=110)

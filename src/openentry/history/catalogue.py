@@ -15,8 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from openentry.history.provincial import PROVINCIAL_FIELDS, ProvincialDraw
-from openentry.history.rounds import PUBLISHED_FIELDS, PublishedRound, RoundKind, draw_number_key
+from openentry.cli.errors import UsageError
+from openentry.history.provincial import PROVINCIAL_FIELDS, ProvincialDraw, draw_as_dict
+from openentry.history.rounds import (
+    PUBLISHED_FIELDS,
+    PublishedRound,
+    RoundKind,
+    draw_number_key,
+    round_as_dict,
+)
 
 
 @dataclass(frozen=True)
@@ -217,3 +224,37 @@ class RoundCatalogue:
             if published.pool is not None and published.date <= day:
                 best = published
         return best
+
+
+class UnknownRound(UsageError, LookupError):
+    """No published round nor Ontario draw answers to the number asked for (one line: a command
+    exits 2 with it, the service answers 404)."""
+
+
+def find_published(catalogue: RoundCatalogue, number: str) -> AnyRound:
+    """IRCC's round ``number``, or the Ontario draw with that id (or the one id starting so).
+
+    UnknownRound naming the known rounds, or the draws a prefix matches, otherwise."""
+    published = catalogue.get(number)
+    if published is not None:
+        return published
+    draw = catalogue.get_draw(number)
+    if draw is not None:
+        return draw
+    matches = catalogue.draws_starting(number) if number.strip().lower().startswith("on-") else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UnknownRound(
+            f"{number!r} names {len(matches)} Ontario draws: {', '.join(draw.number for draw in matches)}"
+        )
+    first, last = catalogue.rounds[0].number, catalogue.rounds[-1].number
+    raise UnknownRound(
+        f"round {number!r} is neither a published round (known: #{first} to #{last}) nor an Ontario draw "
+        "id (on-YYYY-MM-DD-stream-…, see history list --kind provincial)"
+    )
+
+
+def published_as_dict(published: AnyRound) -> dict[str, object]:
+    """A round or a draw as ``history show --json`` prints it (interfaces.md §6)."""
+    return draw_as_dict(published) if isinstance(published, ProvincialDraw) else round_as_dict(published)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -344,19 +345,28 @@ PLOTS: dict[str, Callable[[Sequence[Drawn]], Figure]] = {
 }
 
 
-def write_plots(
-    rounds: Sequence[Drawn], names: Sequence[str], folder: Path, formats: Sequence[str]
+def save_figures(
+    figures: Mapping[str, Callable[[], Figure]], folder: Path, formats: Sequence[str], dpi: int
 ) -> list[Path]:
-    """Draw each named plot and save it in every format; returns the files written."""
+    """Draw each figure and save it as ``folder/STEM.FORMAT`` in every format (an SVG without its
+    date, so the same charts give the same files), one figure in memory at a time; returns the
+    files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name in names:
-        figure = PLOTS[name](rounds)
+    for stem, draw in figures.items():
+        figure = draw()
         try:
             for extension in formats:
-                path = folder / f"{name}.{extension}"
-                figure.savefig(path, dpi=120, metadata={"Date": None} if extension == "svg" else None)
+                path = folder / f"{stem}.{extension}"
+                figure.savefig(path, dpi=dpi, metadata={"Date": None} if extension == "svg" else None)
                 written.append(path)
         finally:
             plt.close(figure)
     return written
+
+
+def write_plots(
+    rounds: Sequence[Drawn], names: Sequence[str], folder: Path, formats: Sequence[str]
+) -> list[Path]:
+    """Draw each named plot and save it in every format; returns the files written."""
+    return save_figures({name: partial(PLOTS[name], rounds) for name in names}, folder, formats, dpi=120)

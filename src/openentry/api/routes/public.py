@@ -37,12 +37,13 @@ from openentry.api.schemas import (
 )
 from openentry.api.security import DatabaseEngine, rate_limited
 from openentry.api.settings import ServiceSettings
-from openentry.cli.history import _as_dict, _find
 from openentry.cli.inputs import UsageError, parse_day
 from openentry.forecast.chances import chances as profile_chances
 from openentry.forecast.chances import parse_months
 from openentry.forecast.service import ForecastInputError
 from openentry.history.catalogue import AnyRound, RoundCatalogue
+from openentry.history.catalogue import find_published as _find
+from openentry.history.catalogue import published_as_dict as _as_dict
 from openentry.history.provincial import ProvincialDraw
 from openentry.history.replay import check_draw, check_round, prepare_profiles
 from openentry.services.eligibility import eligibility_profiles
