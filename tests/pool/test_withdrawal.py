@@ -8,7 +8,10 @@ import datetime
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from tests.pool.conftest import CRS_BY_AGE, profile, write_jsonl
@@ -23,7 +26,7 @@ from openentry.profiles.pool_file import PoolLoadError
 from openentry.rules.selection import PoolReason, membership
 from openentry.services.invitations import LedgerError, candidate_history, ledger_view, record_outcome
 from openentry.services.ordering import PastChangeError
-from openentry.services.pool import load_pool_file, pool_summary
+from openentry.services.pool import _withdrawn_at, load_pool_file, pool_summary
 from openentry.services.rounds import run_round
 from openentry.services.scoring import RawProfile
 from openentry.services.withdrawals import AlreadyWithdrawn, ensure_invitation_in_use, withdraw
@@ -82,6 +85,34 @@ def test_membership_takes_a_withdrawn_submission_out_from_its_moment_first_of_ev
         PoolReason.WITHDRAWN,
         PoolReason.POOL_EXPIRY,
     ]
+
+
+BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+MOMENTS = st.integers(0, 3).map(lambda hours: BASE + datetime.timedelta(hours=hours))
+
+
+@given(
+    submitted=st.dictionaries(st.sampled_from("abcdef"), MOMENTS, max_size=6),
+    withdrawals=st.dictionaries(st.tuples(st.sampled_from("abcdefg"), MOMENTS), MOMENTS, max_size=8),
+)
+def test_each_profile_is_matched_to_the_withdrawal_of_its_own_submission(
+    submitted: dict[str, datetime.datetime],
+    withdrawals: dict[tuple[str, datetime.datetime], datetime.datetime],
+) -> None:
+    """The pool's lookup (Arrow's index over the ids) equals a plain one: a profile is withdrawn
+    when a withdrawal names its id and its submission; one of another submission is not its own."""
+    ids = list(submitted)
+    moments = np.array([submitted[name].replace(tzinfo=None) for name in ids], dtype="datetime64[us]")
+    given_withdrawals = [Withdrawal(name, sub, when) for (name, sub), when in withdrawals.items()]
+    found = _withdrawn_at(pa.chunked_array([pa.array(ids, pa.string())]), moments, given_withdrawals)
+    plain = [withdrawals.get((name, submitted[name])) for name in ids]
+    if not withdrawals:
+        assert found is None
+        return
+    assert found is not None
+    assert [
+        None if np.isnat(value) else value.item().replace(tzinfo=datetime.UTC) for value in found
+    ] == plain
 
 
 # -- the pool ------------------------------------------------------------------------------------

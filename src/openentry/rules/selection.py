@@ -47,10 +47,10 @@ class PoolReason(StrEnum):
     """Why a stored profile is not in the pool at a moment, in the order they are checked."""
 
     NOT_YET_SUBMITTED = "not yet submitted"
-    # Checked before the other reasons: a withdrawal is recorded only while the submission is
-    # still stored and has not left the pool for good (not expired, applied or lapsed), so it is
-    # the first of them in time; what comes after (its 12 months running out, an ITA it left
-    # unused) or what the day's assessment finds is not why the profile is out.
+    # Right after submission: a withdrawal is recorded only while the submission has not left
+    # the pool for good (not expired, applied or lapsed; services/withdrawals.py), so it came
+    # first in time; what follows it (the 12 months running out) or what the day's assessment
+    # finds (a language result expired, no program) is not why the profile is out.
     WITHDRAWN = "withdrawn by the candidate"
     POOL_EXPIRY = "pool expiry"
     APPLIED = "applied after an ITA"
