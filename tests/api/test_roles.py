@@ -48,6 +48,7 @@ TABLE = [
     # Round 1 invited bob: alice's own invitations of it do not exist.
     row("POST", "/v1/me/invitations/1/decline", None, 401, 404, 403, 403, 403),
     row("POST", "/v1/me/invitations/1/apply", None, 401, 404, 403, 403, 403),
+    row("POST", "/v1/me/withdraw", None, 401, 200, 403, 403, 403),
     row("GET", "/v1/pool/summary", None, 401, 403, 200, 200, 403),
     row("GET", "/v1/pool/candidates/bob/history", None, 401, 403, 200, 200, 403),
     row(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from openentry.db.models import RoundRow
-from openentry.db.pool_repository import IssuedInvitation, conformed
+from openentry.db.pool_repository import IssuedInvitation, Withdrawal, conformed
 from openentry.profiles.columnar import table_from_profiles
 from openentry.profiles.schema import parse_profile
 
@@ -24,6 +24,7 @@ class FakePoolStore:
         self.invitations: list[IssuedInvitation] = []
         self.outcomes: dict[int, tuple[datetime.datetime, str]] = {}
         self.nominations: dict[str, datetime.datetime] = {}
+        self.withdrawals: list[Withdrawal] = []
         self.locks = 0
 
     def lock(self, wait: bool = True) -> int:
@@ -49,6 +50,9 @@ class FakePoolStore:
 
     def nominated_until(self, at: datetime.datetime) -> frozenset[str]:
         return frozenset(name for name, moment in self.nominations.items() if moment <= at)
+
+    def withdrawn_until(self, at: datetime.datetime) -> list[Withdrawal]:
+        return [withdrawal for withdrawal in self.withdrawals if withdrawal.withdrawn_at <= at]
 
     def round_by_key(self, key: str) -> RoundRow | None:
         return next((row for row in self.rounds if row.request_key == key), None)

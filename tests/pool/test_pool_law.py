@@ -64,6 +64,7 @@ def test_a_profile_meeting_no_program_is_not_in_the_pool_nor_invited(engine: Eng
     assert (summary["stored"], summary["in_pool"]) == (2, 1)
     assert summary["not_in_pool"] == {
         "not yet submitted": 0,
+        "withdrawn by the candidate": 0,
         "pool expiry": 0,
         "applied after an ITA": 0,
         "let an ITA expire": 0,

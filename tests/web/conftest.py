@@ -23,7 +23,6 @@ from openentry.api.app import create_app
 from openentry.api.audit import Actor
 from openentry.api.settings import ServiceSettings
 from openentry.db import open_database
-from openentry.web import install_web
 from tests.api.conftest import free_socket
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,9 +40,7 @@ def examples() -> list[dict[str, Any]]:
 
 def web_app(settings: ServiceSettings) -> Any:
     """The service's app with the pages installed, as ``openentry serve`` will serve it."""
-    app = create_app(settings)
-    install_web(app, settings)
-    return app
+    return create_app(settings)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from openentry.api.routes.pool import pool_routes
 from openentry.api.routes.public import health_routes, public_routes
 from openentry.api.settings import ServiceSettings
 from openentry.db import open_database
+from openentry.web import install_web
 
 DESCRIPTION = """\
 openentry's REST API: the CRS on any date, eligibility, IRCC's published rounds, and a pool of
@@ -52,7 +53,7 @@ TAGS = [
     {"name": "audit", "description": "Officers and admins: the audit trail"},
 ]
 
-# The groups of routes, in the order the document lists them; web pages would be one more.
+# The groups of routes, in the order the document lists them; the web pages are installed after.
 ROUTE_GROUPS: tuple[Callable[[ServiceSettings], APIRouter], ...] = (
     lambda settings: health_routes(),
     public_routes,
@@ -91,6 +92,9 @@ def create_app(settings: ServiceSettings | None = None, engine: Engine | None = 
     install_problem_handlers(app)
     for group in ROUTE_GROUPS:
         app.include_router(group(settings))
+    # The web pages (in English and French) and the package's static files; none is in the
+    # OpenAPI document.
+    install_web(app, settings)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
     def openapi() -> dict[str, Any]:

@@ -369,10 +369,8 @@ def _with_nominations(table: pa.Table, ids: NDArray[np.object_], nominated: froz
 
 
 def _withdrawals(store: PoolStore, at: datetime.datetime) -> list[Withdrawal]:
-    """The submissions withdrawn by ``at``. A store with no ``withdrawn_until`` (the in-memory
-    store of the round tests, written before withdrawals) records none."""
-    reader = getattr(store, "withdrawn_until", None)
-    return [] if reader is None else list(reader(at))
+    """The submissions withdrawn by ``at``."""
+    return list(store.withdrawn_until(at))
 
 
 def _withdrawn_at(
