@@ -150,6 +150,7 @@ WORDINGS: tuple[str, ...] = (
     N_("must be eligible for %(programs)s"),
     # rules/selection.py: why a stored profile is not in the pool; api/candidates.py
     N_("not yet submitted"),
+    N_("withdrawn by the candidate"),
     N_("pool expiry"),
     N_("applied after an ITA"),
     N_("let an ITA expire"),
