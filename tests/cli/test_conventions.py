@@ -109,10 +109,17 @@ def test_a_moment_is_utc_and_a_bare_date_is_midnight_utc(given: str, moment: dat
     assert (parsed, parsed.tzinfo) == (moment, datetime.UTC)
 
 
-# The commands of this engineer's modules; their every --on, --at, --since, --until and
-# --created-* option states the policy.
+# Every command taking a day or a moment; each --on, --at, --as-of, --from, --to, --since,
+# --until and --created-* option states the policy with the words of cli/dates.py.
 OWN_COMMANDS = (
     "score",
+    "whatif",
+    "timeline",
+    "chances",
+    "forecast next",
+    "forecast backtest",
+    "forecast plot",
+    "rules show",
     "eligibility",
     "synth",
     "history list",
@@ -126,6 +133,19 @@ OWN_COMMANDS = (
     "invitation decline",
     "invitation apply",
     "invitation expire",
+)
+
+
+DATE_OPTIONS = (
+    "--on",
+    "--at",
+    "--as-of",
+    "--from",
+    "--to",
+    "--since",
+    "--until",
+    "--created-from",
+    "--created-to",
 )
 
 
@@ -143,16 +163,16 @@ def test_every_date_option_states_the_utc_policy(path: str) -> None:
         option: parameter.help
         for parameter in _command(path).params
         for option in getattr(parameter, "opts", ())
-        if option in ("--on", "--at", "--since", "--until", "--created-from", "--created-to")
+        if option in DATE_OPTIONS
     }
     assert options, path
     for option, text in options.items():
         if option == "--at":
             assert dates.MOMENT_FORMAT in text, (path, option, text)
         else:
-            assert "UTC" in text and "YYYY-MM-DD" in text, (path, option, text)
-        if option == "--on":
-            assert "default: today in UTC" in text, (path, text)
+            assert dates.DAY_FORMAT in text, (path, option, text)
+        if option in ("--on", "--as-of") and path != "rules show":  # rules show: every value
+            assert text.endswith(f" ({dates.TODAY_DEFAULT})"), (path, text)
 
 
 # --- 3. pool load - ---------------------------------------------------------------------------
@@ -398,6 +418,10 @@ MARKUP = re.compile(
 )
 
 
+# Typer's type label (<str>, <int>, <int range> …) where a metavar names the value.
+TYPE_LABEL = re.compile(r"<[a-z][a-z, \[\]|.]*>")
+
+
 def test_no_help_shows_a_bool_placeholder_or_markup() -> None:
     runner = CliRunner()
     paths = list(_every_command())
@@ -406,6 +430,7 @@ def test_no_help_shows_a_bool_placeholder_or_markup() -> None:
         shown = runner.invoke(main.app, [*path, "--help"], env={"COLUMNS": "100"})
         assert shown.exit_code == 0, (path, shown.output)
         assert "<bool>" not in shown.output, (path, shown.output)
+        assert not TYPE_LABEL.search(shown.output), (path, TYPE_LABEL.search(shown.output), shown.output)
         assert not MARKUP.search(shown.output), (path, MARKUP.search(shown.output), shown.output)
         assert "Usage: " in shown.output
 

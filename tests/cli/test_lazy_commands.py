@@ -68,6 +68,39 @@ def test_score_imports_neither_sqlalchemy_nor_alembic(tmp_path: Path) -> None:
     assert modules & set(COMMAND_MODULES) == {"openentry.cli.scoring"}
 
 
+@pytest.mark.parametrize("command", ["eligibility", "whatif", "timeline"])
+def test_profile_commands_import_neither_sqlalchemy_nor_alembic(command: str, tmp_path: Path) -> None:
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps(EXAMPLE["profile"]), encoding="utf-8")
+    date_option = "--from" if command == "timeline" else "--on"
+    code, output, modules = _imported(command, str(profile), date_option, EXAMPLE["on"])
+    assert (code, json.loads(output)["id"]) == (0, EXAMPLE["profile"]["id"])
+    assert not _roots(modules) & set(HEAVY)
+    assert modules & set(COMMAND_MODULES) == {f"openentry.cli.{command}"}
+
+
+WEB_STACK = ("fastapi", "starlette", "uvicorn", "pydantic_settings", "redis", "jinja2")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status"),
+    [
+        (["round", "run", "--at", "2025-02-01", "--size", "1"], 0),  # an empty pool: a round of none
+        (["pool", "withdraw", "nobody", "--at", "2025-02-01"], 2),  # refused: its entry written
+        (["invitation", "decline", "nobody", "--at", "2025-02-01"], 2),
+        (["audit", "list"], 0),
+    ],
+)
+def test_commands_writing_the_audit_trail_load_no_web_framework(
+    arguments: list[str], status: int, tmp_path: Path
+) -> None:
+    database = f"sqlite:///{tmp_path / 'pool.sqlite'}"
+    code, _, modules = _imported(*arguments, "--db", database)
+    assert code == status
+    assert "openentry.api.audit" in modules
+    assert not _roots(modules) & set(WEB_STACK), sorted(_roots(modules) & set(WEB_STACK))
+
+
 def test_a_sub_app_is_imported_when_named() -> None:
     code, output, modules = _imported("history", "--help")
     assert code == 0

@@ -14,12 +14,19 @@ audit_app = typer.Typer(help="The service's append-only audit trail: list.", no_
 
 @audit_app.command("list")
 def list_entries(
-    actor: Annotated[str | None, typer.Option("--actor", help="Only this account's entries")] = None,
-    action: Annotated[
-        str | None, typer.Option("--action", help="Only this action (round.recorded, user.added, …)")
+    actor: Annotated[
+        str | None, typer.Option("--actor", metavar="NAME", help="Only this account's entries")
     ] = None,
-    after: Annotated[int | None, typer.Option("--after", help="Only entries after this id", min=0)] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many entries", min=1)] = 1000,
+    action: Annotated[
+        str | None,
+        typer.Option("--action", metavar="ACTION", help="Only this action (round.recorded, user.added, …)"),
+    ] = None,
+    after: Annotated[
+        int | None, typer.Option("--after", metavar="ID", help="Only entries after this id", min=0)
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most this many entries", min=1)
+    ] = 1000,
     db: DatabaseOption = None,
 ) -> None:
     """Entries in the order written, as JSON Lines: who, role, action, object, request id, time, outcome."""

@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from openentry.cli.forecast import DatabaseOption, published_rounds
+from openentry.cli.database import DatabaseOption
+from openentry.cli.dates import day_help
+from openentry.cli.forecast import published_rounds
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
 from openentry.forecast.chances import chances as profile_chances
 from openentry.forecast.chances import parse_months
@@ -20,14 +22,18 @@ from openentry.forecast.service import ForecastInputError
 
 def chances(
     path: Annotated[
-        str | None, typer.Argument(help="Profiles: .json, .jsonl, or - for standard input")
+        str | None,
+        typer.Argument(metavar="PATH", help="Profiles: .json, .jsonl, or - for standard input (the default)"),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Day of the score and of the forecast YYYY-MM-DD (default: today)"),
+        typer.Option("--as-of", metavar="DATE", help=day_help("Day of the score and of the forecast")),
     ] = None,
     months: Annotated[
-        str | None, typer.Option("--months", help="Horizons in months, comma-separated (default: 1,3,6,12)")
+        str | None,
+        typer.Option(
+            "--months", metavar="MONTHS", help="Horizons in months, comma-separated (default: 1,3,6,12)"
+        ),
     ] = None,
     db: DatabaseOption = None,
 ) -> None:

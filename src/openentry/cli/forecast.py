@@ -15,6 +15,8 @@ from typing import Annotated
 import typer
 
 from openentry.cli import plotting
+from openentry.cli.database import DatabaseOption, open_engine
+from openentry.cli.dates import day_help
 from openentry.cli.inputs import UsageError, parse_day
 from openentry.forecast.service import ForecastInputError, forecast_next, run_backtest
 from openentry.history.rounds import PublishedRound
@@ -24,29 +26,20 @@ forecast_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="SQLAlchemy database URL (default: OPENENTRY_DATABASE_URL or ./openentry.sqlite)"
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table")]
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", help="One kind: general, cec, fsw, fst, pnp or a category key (french …)"),
+    typer.Option(
+        "--kind", metavar="KIND", help="One kind: general, cec, fsw, fst, pnp or a category key (french …)"
+    ),
 ]
 
 
 def published_rounds(url: str | None) -> list[PublishedRound]:
     """The published rounds in the history database (the bundled ones on first use)."""
-    from openentry.db import DatabaseError, open_database
     from openentry.history.store import load_catalogue
 
-    try:
-        engine = open_database(url)
-    except DatabaseError as error:
-        raise UsageError(str(error)) from None
-    return load_catalogue(engine).rounds
+    return load_catalogue(open_engine(url)).rounds
 
 
 def _print_json(value: object) -> None:
@@ -69,7 +62,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 def next_rounds(
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Forecast from the rounds before this day YYYY-MM-DD (default: today)"),
+        typer.Option("--as-of", metavar="DATE", help=day_help("Forecast from the rounds before this day")),
     ] = None,
     kind: KindOption = None,
     as_json: JsonOption = False,
@@ -108,10 +101,16 @@ def next_rounds(
 @forecast_app.command("backtest")
 def backtest_rounds(
     start: Annotated[
-        str | None, typer.Option("--from", help="First round day YYYY-MM-DD (default: 2023-01-01)")
+        str | None,
+        typer.Option(
+            "--from", metavar="DATE", help=day_help("First round day", default="default: 2023-01-01")
+        ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Last round day YYYY-MM-DD (default: the last round)")
+        str | None,
+        typer.Option(
+            "--to", metavar="DATE", help=day_help("Last round day", default="default: the last round")
+        ),
     ] = None,
     given_size: Annotated[
         bool, typer.Option("--given-size", help="Give the model each round's published day and size")
@@ -168,14 +167,17 @@ def backtest_rounds(
 
 @forecast_app.command("plot")
 def plot(
-    which: Annotated[list[str] | None, typer.Argument(help="fan, errors (default: both)")] = None,
+    which: Annotated[
+        list[str] | None, typer.Argument(metavar="PLOT", help="fan, errors (default: both)")
+    ] = None,
     out: plotting.OutOption = ".",
     formats: plotting.FormatOption = "png",
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The fan's forecast day YYYY-MM-DD (default: today)")
+        str | None, typer.Option("--as-of", metavar="DATE", help=day_help("The fan's forecast day"))
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="Backtest from YYYY-MM-DD (default: 2023-01-01)")
+        str | None,
+        typer.Option("--from", metavar="DATE", help=day_help("Backtest from", default="default: 2023-01-01")),
     ] = None,
     db: DatabaseOption = None,
 ) -> None:

@@ -104,14 +104,19 @@ def _thousands(value: int | None) -> str:
 @history_app.command("list")
 def list_rounds(
     kind: Annotated[
-        str | None, typer.Option("--kind", help="general, program, category or provincial")
+        str | None, typer.Option("--kind", metavar="KIND", help="general, program, category or provincial")
     ] = None,
-    program: Annotated[str | None, typer.Option("--program", help="fsw, cec, fst or pnp")] = None,
+    program: Annotated[
+        str | None, typer.Option("--program", metavar="PROGRAM", help="fsw, cec, fst or pnp")
+    ] = None,
     category: Annotated[
-        str | None, typer.Option("--category", help="category key (healthcare, french …)")
+        str | None, typer.Option("--category", metavar="KEY", help="category key (healthcare, french …)")
     ] = None,
     stream: Annotated[
-        str | None, typer.Option("--stream", help="Ontario stream: on_hcp, on_fssw or on_skilled_trades")
+        str | None,
+        typer.Option(
+            "--stream", metavar="STREAM", help="Ontario stream: on_hcp, on_fssw or on_skilled_trades"
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help=day_help("First day", default=None))
@@ -166,7 +171,8 @@ def show(
     number: Annotated[
         str,
         typer.Argument(
-            help="IRCC's round number (327, 91a …) or an Ontario draw id (on-2024-03-07-hcp-health)"
+            metavar="NUMBER",
+            help="IRCC's round number (327, 91a …) or an Ontario draw id (on-2024-03-07-hcp-health)",
         ),
     ],
     as_json: JsonOption = False,
@@ -288,7 +294,8 @@ def import_feed(
 def check(
     path: ProfilesArgument = None,
     round_number: Annotated[
-        str | None, typer.Option("--round", help="Published round number, or an Ontario draw id")
+        str | None,
+        typer.Option("--round", metavar="NUMBER", help="Published round number, or an Ontario draw id"),
     ] = None,
     every_round: Annotated[
         bool,
@@ -323,10 +330,12 @@ def check(
 
 @history_app.command("stats")
 def stats(
-    by: Annotated[str, typer.Option("--by", help="year or month")] = "year",
+    by: Annotated[str, typer.Option("--by", metavar="PERIOD", help="year or month")] = "year",
     above: Annotated[
         int | None,
-        typer.Option("--above", help="Instead: how many in the published pool scored above this CRS"),
+        typer.Option(
+            "--above", metavar="CRS", help="Instead: how many in the published pool scored above this CRS"
+        ),
     ] = None,
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help=day_help("With --above: the day"))
@@ -384,7 +393,8 @@ def plot(
     which: Annotated[
         list[str] | None,
         typer.Argument(
-            help="cutoffs, invitations-per-year, invitations-per-month, pool, ontario (default: all)"
+            metavar="PLOT",
+            help="cutoffs, invitations-per-year, invitations-per-month, pool, ontario (default: all)",
         ),
     ] = None,
     out: OutOption = ".",

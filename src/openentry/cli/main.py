@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from openentry.cli.errors import EXIT_USAGE, UsageError, process_end
 
@@ -123,6 +123,21 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
 }
 
 
+class _NamedArgument(TyperArgument):
+    """An argument shown by its metavar alone (``PATH``, not ``PATH <str>``), as options are."""
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return None if self.metavar is not None else super().display_type_rich(ctx)
+
+
+def _plain_arguments(command: Command) -> Command:
+    """``command`` with each argument that has a metavar shown without Typer's type label."""
+    for parameter in command.params:
+        if type(parameter) is TyperArgument:
+            parameter.__class__ = _NamedArgument
+    return command
+
+
 class _Placeholder(TyperCommand):
     """Stands for a command not imported yet, in listings only (its name and one-line help)."""
 
@@ -132,7 +147,12 @@ class Group(TyperGroup):
 
     The help is Typer's plain formatting (``rich_markup_mode=None``: no Rich panels, so no
     ``<bool>`` type column for flags, and help texts shown as written), whose listing would cut
-    each command's help at the terminal's width with "..."; here it is wrapped instead."""
+    each command's help at the terminal's width with "..."; here it is wrapped instead. An
+    argument with a metavar is shown by it alone, as an option is (no ``<str>`` after it)."""
+
+    def get_command(self, ctx: Context | None, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)  # type: ignore[arg-type]
+        return None if command is None else _plain_arguments(command)
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         rows = []
@@ -164,7 +184,7 @@ class LazyGroup(Group):
         command = self.commands.get(cmd_name)
         if isinstance(command, _Placeholder) and not self._listing:
             command = self.commands[cmd_name] = _build(cmd_name, LAZY_COMMANDS[cmd_name])
-        return command
+        return None if command is None else _plain_arguments(command)
 
     def load_all(self) -> None:
         """Import every command now (for tests that compare the lazy listing with the real one)."""

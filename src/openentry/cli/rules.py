@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from openentry.cli.dates import day_help
 from openentry.cli.inputs import UsageError, parse_day
 from openentry.rules import default_tree
 from openentry.rules.document import (
@@ -70,10 +71,16 @@ def list_parameters(as_json: JsonOption = False) -> None:
 
 @rules_app.command("show")
 def show(
-    name: Annotated[str, typer.Argument(help="Parameter name, e.g. crs.core.age (see rules list)")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Parameter name, e.g. crs.core.age (see rules list)")
+    ],
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Only the value in force on this day, YYYY-MM-DD (default: every value)"),
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help=day_help("Only the value in force on this day", default="default: every value"),
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

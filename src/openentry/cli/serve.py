@@ -16,9 +16,15 @@ API_MODULES = ("fastapi", "uvicorn", "pydantic_settings", "starlette")
 
 
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on", min=1, max=65535)] = 8000,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes", min=1, max=64)] = 1,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="Port to listen on", min=1, max=65535)
+    ] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", metavar="N", help="Worker processes", min=1, max=64)
+    ] = 1,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request on standard output")
     ] = True,

@@ -29,7 +29,7 @@ def _usage(error: Exception) -> UsageError:
 @user_app.command("add")
 def add(
     name: NameArgument,
-    role: Annotated[str, typer.Option("--role", help="candidate, analyst, officer or admin")],
+    role: Annotated[str, typer.Option("--role", metavar="ROLE", help="candidate, analyst, officer or admin")],
     db: DatabaseOption = None,
 ) -> None:
     """Make an account; prints {"user", "role", "token"} once: only the token's hash is kept."""
