@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -174,3 +175,25 @@ def test_a_misspelt_command_is_suggested_without_importing_it() -> None:
     )
     assert done.returncode == 2
     assert done.stderr == "python -m openentry: No such command 'scor'. Did you mean 'score'? (see --help)\n"
+
+
+@pytest.mark.parametrize(
+    "group", ["", *(name for name, lazy in main.LAZY_COMMANDS.items() if lazy.attribute.endswith("_app"))]
+)
+def test_a_group_without_a_command_prints_its_help_alone(group: str, tmp_path: Path) -> None:
+    """``openentry schema`` (any group named without a command): its help as ``--help`` prints
+    it, on standard error with exit status 2, without a "(see --help)" line or a prefix."""
+    named = [group] if group else []
+    environment = {**os.environ, "COLUMNS": "100"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "openentry", *named, "--help"], capture_output=True, text=True, env=environment
+    )
+    bare = subprocess.run(
+        [sys.executable, "-m", "openentry", *named],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+    )
+    assert shown.returncode == 0 and shown.stdout.startswith("Usage: "), shown.stderr
+    assert (bare.returncode, bare.stdout, bare.stderr) == (2, "", shown.stdout)

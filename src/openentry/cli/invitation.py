@@ -19,7 +19,7 @@ from openentry.cli.dates import moment_help, parse_moment
 from openentry.cli.inputs import UsageError
 from openentry.services.invitations import LedgerError, record_outcome
 
-invitation_app = typer.Typer(help="The invitations ledger: declined, applied, expired.")
+invitation_app = typer.Typer(help="The invitations ledger: declined, applied, expired.", no_args_is_help=True)
 
 CandidateArgument = Annotated[str, typer.Argument(metavar="CANDIDATE", help="Candidate id")]
 AtOption = Annotated[str, typer.Option("--at", metavar="MOMENT", help=moment_help("When it happened"))]

@@ -251,7 +251,8 @@ def _options(
 
 
 def run() -> None:
-    """Entry point: usage errors become one line on standard error and exit status 2."""
+    """Entry point: usage errors become one line on standard error and exit status 2; a group
+    named without a command (``openentry``, ``openentry pool``) prints its help there instead."""
     try:
         result = app(standalone_mode=False)
     except UsageError as error:
@@ -267,6 +268,9 @@ def run() -> None:
         # message; they are shown as one line. Anything else is a bug and keeps its traceback.
         if getattr(error, "exit_code", None) != EXIT_USAGE or not hasattr(error, "format_message"):
             raise
+        if type(error).__name__ == "NoArgsIsHelpError":  # a group named without a command: its help
+            typer.echo(error.format_message(), err=True)  # (matched by name, as Typer itself does)
+            sys.exit(EXIT_USAGE)
         context = getattr(error, "ctx", None)
         command = context.command_path if context is not None else "openentry"
         typer.echo(f"{command}: {error.format_message()} (see --help)", err=True)

@@ -33,7 +33,8 @@ from openentry.services.pool import (
 from openentry.services.withdrawals import withdraw
 
 pool_app = typer.Typer(
-    help="The pool of candidates: load profiles, summary by score band, nominations, withdrawals, history."
+    help="The pool of candidates: load profiles, summary by score band, nominations, withdrawals, history.",
+    no_args_is_help=True,
 )
 
 

@@ -17,7 +17,7 @@ from openentry.domain.rounds import Program, Province, RoundKind
 from openentry.services.invitations import LedgerError, round_invitations
 from openentry.services.rounds import run_round
 
-round_app = typer.Typer(help="Rounds of invitations: run one, list its invitations.")
+round_app = typer.Typer(help="Rounds of invitations: run one, list its invitations.", no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> datetime.date | None:
