@@ -725,15 +725,23 @@ def _language(prefix: str, checked: dict[str, _Checked], size: int) -> LanguageR
     )
 
 
-def _conformed_names(table: pa.Table) -> None:
-    unknown = [name for name in table.column_names if name not in SCHEMA.names]
+# The names of the schema's columns, read once (``SCHEMA.names`` builds a new list at each read).
+_SCHEMA_NAMES = frozenset(SCHEMA.names)
+
+
+def _conformed_names(table: pa.Table) -> frozenset[str]:
+    """The table's column names; raises TableError when one is unknown or a required one missing."""
+    given = table.column_names  # a new list at each read: read once
+    unknown = [name for name in given if name not in _SCHEMA_NAMES]
     if unknown:
         raise TableError(f"unknown columns {unknown}; allowed columns are {SCHEMA.names}")
-    missing = [name for name in REQUIRED_COLUMNS if name not in table.column_names]
+    names = frozenset(given)
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         raise TableError(f"missing required columns {missing}")
-    if "age" not in table.column_names and "birth_date" not in table.column_names:
+    if "age" not in names and "birth_date" not in names:
         raise TableError("a table needs an 'age' or a 'birth_date' column")
+    return names
 
 
 def _row_error(
@@ -757,7 +765,7 @@ def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> Read
 
     ``require_id``: every row needs an id (a batch or a pool, interfaces.md §1).
     """
-    _conformed_names(raw_table)
+    names = _conformed_names(raw_table)
     size = raw_table.num_rows
     errors = _Errors(size)
     checked: dict[str, _Checked] = {}
@@ -768,11 +776,11 @@ def columns_from_table(raw_table: pa.Table, *, require_id: bool = False) -> Read
     )
     checked_jobs = _CheckedJobs(no_jobs(), None, np.zeros(size, dtype=np.bool_))
     for column in PROFILE_COLUMNS:
-        raw = raw_table.column(column.name) if column.name in raw_table.column_names else None
+        raw = raw_table.column(column.name) if column.name in names else None
         if column.kind == LANGUAGE:
             present = np.zeros(size, dtype=np.bool_)
             for name in LANGUAGE_FIELD_NAMES:
-                if f"{column.name}_{name}" in raw_table.column_names:
+                if f"{column.name}_{name}" in names:
                     present |= ~_is_null(raw_table.column(f"{column.name}_{name}"))
             if column.required:
                 errors.add(~present, _required(column.name))
