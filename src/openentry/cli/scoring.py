@@ -129,7 +129,7 @@ class ParquetReader:
         import pyarrow.parquet as parquet
 
         # Imported before anything is read: it also chooses the allocator of Arrow's buffers.
-        from openentry.profiles.columnar import dictionary_columns, scoring_columns
+        from openentry.profiles.memory import dictionary_columns, scoring_columns
 
         try:
             described = parquet.ParquetFile(file, memory_map=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,6 @@ from openentry.profiles.columns import (
     COLUMN_BY_NAME,
     DATE,
     FLAG,
-    FLAT_COLUMNS,
     INTEGER,
     JOB_COLUMNS,
     JOB_TYPE,
@@ -51,19 +49,17 @@ from openentry.profiles.columns import (
     TEXT,
     Column,
 )
+from openentry.profiles.memory import (  # on import, chooses the allocator of Arrow buffers
+    CODED_COLUMNS,
+    CODED_JOB_TEXT,
+    dictionary_columns,
+    scoring_columns,
+)
 from openentry.profiles.schema import PROFILE_FIELDS, Profile, ProfileError, field_error, parse_profile
 from openentry.rules import codes
 from openentry.rules.candidates import ProfileColumns, no_jobs
 from openentry.rules.eligibility.work import Jobs
 from openentry.rules.language import LanguageResults, abilities_array
-
-# The allocator for every Arrow buffer of the process. pyarrow's default here, mimalloc, pays for
-# fresh pages in each new process: reading a million-row pool took 1.58 s cold against 0.40 s
-# warm, and 0.62-0.66 s cold with the system allocator or jemalloc; a whole 1M-profile round's
-# selection 1.56-1.91 s against 1.32-1.49 s (scripts/bench_pool.py, 2026-12-02). A pool chosen
-# with ARROW_DEFAULT_MEMORY_POOL is kept.
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    pa.set_memory_pool(pa.system_memory_pool())
 
 __all__ = [
     "JOB_TYPE",
@@ -88,16 +84,6 @@ REQUIRED_COLUMNS = (
     *(f"first_language_{ability}" for ability in codes.ABILITIES),
 )
 
-# String columns with few distinct values: cheapest read dictionary-encoded.
-CODED_COLUMNS = tuple(
-    column.name
-    for column in FLAT_COLUMNS
-    if column.kind == CHOICE or (column.kind == TEXT and column.name != "id")
-)
-
-# A job's text columns with few distinct values (its NOC code).
-_CODED_JOB_TEXT = frozenset(column.name for column in JOB_COLUMNS if column.kind == TEXT)
-
 # Arrow types each kind accepts (strict as JSON: no text for a number, no number for a flag).
 _ACCEPTS: dict[str, Callable[[pa.DataType], bool]] = {
     TEXT: lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
@@ -119,31 +105,6 @@ _ACCEPTS: dict[str, Callable[[pa.DataType], bool]] = {
         (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and pa.types.is_struct(kind.value_type)
     ),
 }
-
-
-def scoring_columns(schema: pa.Schema) -> list[str]:
-    """The columns of ``schema`` that :func:`columns_from_table` reads: every column, since every
-    value is checked (the same checks as JSON)."""
-    return list(schema.names)
-
-
-def dictionary_columns(schema: pa.Schema, text_paths: Sequence[str] = ()) -> list[str]:
-    """The coded string columns of ``schema``, cheapest read dictionary-encoded (their checks run
-    on the dictionary, see :func:`_per_value`), and among ``text_paths``, the paths of a Parquet
-    file's text columns (``work_history.list.element.noc``), the coded texts inside lists: the
-    provinces and a job's NOC code."""
-    names = [
-        name for name in CODED_COLUMNS if name in schema.names and schema.field(name).type == pa.string()
-    ]
-    for path in text_paths:
-        parts = path.split(".")
-        top, leaf = parts[0], parts[-1]
-        kind = COLUMN_BY_NAME[top].kind if top in COLUMN_BY_NAME else None
-        if (kind == CHOICES and len(parts) == 3) or (
-            kind == JOBS and len(parts) == 4 and leaf in _CODED_JOB_TEXT
-        ):
-            names.append(path)
-    return names
 
 
 class TableError(ValueError):
@@ -488,7 +449,7 @@ class _Checked:
 
 # Text columns with few distinct values (codes), checked on their dictionary: a column that is
 # not dictionary-encoded is encoded first (one pass), and its pattern checked once per distinct value.
-_CODED_TEXT = frozenset(name for name in CODED_COLUMNS if COLUMN_BY_NAME[name].kind == TEXT) | _CODED_JOB_TEXT
+_CODED_TEXT = frozenset(name for name in CODED_COLUMNS if COLUMN_BY_NAME[name].kind == TEXT) | CODED_JOB_TEXT
 
 
 def _check_column(
