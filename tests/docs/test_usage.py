@@ -57,7 +57,9 @@ def command_of(line: str) -> tuple[str, TyperCommand | TyperGroup]:
     command: TyperCommand | TyperGroup = _root()
     path: list[str] = []
     while (
-        isinstance(command, TyperGroup) and words and words[0] in command.list_commands(typer.Context(command))
+        isinstance(command, TyperGroup)
+        and words
+        and words[0] in command.list_commands(typer.Context(command))
     ):
         command, path = _subcommand(command, words[0]), [*path, words.pop(0)]
     return " ".join(path), command
