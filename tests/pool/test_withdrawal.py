@@ -215,6 +215,15 @@ def test_an_outstanding_ita_is_not_used_once_its_profile_is_withdrawn(engine: En
         "the ITA of round 1 is not used: 'a' withdrew the profile it was issued to at 2024-06-03T00:00:00Z"
     )
     ensure_invitation_in_use(engine, "a", 1, at("2024-06-02T23:59:59Z"))
+    # The ledger refuses an outcome for it, whoever records it (the command line as the service).
+    for outcome, moment in (
+        ("applied", "2024-06-05T00:00:00Z"),
+        ("declined", "2024-06-05T00:00:00Z"),
+        ("expired", "2024-08-15T00:00:00Z"),
+    ):
+        with pytest.raises(LedgerError) as unused:
+            record_outcome(engine, "a", outcome, at(moment), round_number=1)
+        assert str(unused.value) == str(refused.value)
 
 
 # -- submitted again ------------------------------------------------------------------------------

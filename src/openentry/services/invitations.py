@@ -95,6 +95,24 @@ def existing_candidate(session: Session, candidate_id: str, at: datetime.datetim
     return row
 
 
+def ensure_submission_not_withdrawn(
+    repository: PoolRepository,
+    candidate_id: str,
+    kind: str,
+    round_number: int,
+    submitted_at: datetime.datetime,
+    at: datetime.datetime,
+) -> None:
+    """LedgerError when the invitation of ``round_number`` belongs to a submission the candidate
+    withdrew by ``at``: IRCC does not use it, so it is neither declined, applied for nor let expire."""
+    withdrawn_at = repository.withdrawal_of(candidate_id, submitted_at)
+    if withdrawn_at is not None and withdrawn_at <= at:
+        raise LedgerError(
+            f"the {kind.upper()} of round {round_number} is not used: {candidate_id!r} withdrew "
+            f"the profile it was issued to at {iso_utc(withdrawn_at)}"
+        )
+
+
 def record_outcome(
     engine: Engine,
     candidate_id: str,
@@ -133,6 +151,14 @@ def record_outcome(
                 f"{candidate_id!r} has no invitation issued{where} at or before {at.isoformat()}"
             )
         invitation = invitations[0]
+        ensure_submission_not_withdrawn(
+            PoolRepository(session),
+            candidate_id,
+            invitation.kind,
+            invitation.round_id,
+            invitation.submitted_at,
+            at,
+        )
         outcomes = PoolRepository(session).outcomes_until(at)
         state = _state(invitation.expires_on, outcomes.get(invitation.id), at)
         day = at.astimezone(datetime.UTC).date()

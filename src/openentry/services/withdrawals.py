@@ -30,7 +30,7 @@ from openentry.db.models import InvitationRow
 from openentry.db.pool_repository import PoolRepository, Withdrawal
 from openentry.domain.moments import iso_utc
 from openentry.rules.selection import PoolReason
-from openentry.services.invitations import LedgerError, existing_candidate
+from openentry.services.invitations import LedgerError, ensure_submission_not_withdrawn, existing_candidate
 from openentry.services.ordering import ensure_after_latest_round
 from openentry.services.pool import state_of, utc_now
 
@@ -133,9 +133,6 @@ def ensure_invitation_in_use(
         ).first()
         if invitation is None:
             return
-        withdrawn_at = PoolRepository(session).withdrawal_of(candidate_id, invitation[1])
-    if withdrawn_at is not None and withdrawn_at <= at:
-        raise LedgerError(
-            f"the {invitation[0].upper()} of round {round_number} is not used: {candidate_id!r} withdrew "
-            f"the profile it was issued to at {iso_utc(withdrawn_at)}"
+        ensure_submission_not_withdrawn(
+            PoolRepository(session), candidate_id, invitation[0], round_number, invitation[1], at
         )
