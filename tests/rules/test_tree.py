@@ -318,3 +318,8 @@ def test_changing_any_file_that_decides_a_result_changes_the_digest(
     assert load_tree(parameters, data).digest == rules.default_tree().digest
     _change_one_byte(parameters.parent / changed)
     assert load_tree(parameters, data).digest != rules.default_tree().digest
+
+
+def test_membership_answers_without_raising() -> None:
+    tree = load_tree()
+    assert ("crs.core.age" in tree, "crs.core.no_such_parameter" in tree, 7 in tree) == (True, False, False)

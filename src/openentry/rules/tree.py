@@ -279,6 +279,10 @@ class ParameterTree(Mapping[str, Parameter]):
         except KeyError:
             raise ParameterError(f"no parameter named {name!r}") from None
 
+    def __contains__(self, name: object) -> bool:
+        # Mapping's own asks __getitem__ and catches only KeyError; ours raises ParameterError.
+        return name in self._parameters
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._parameters)
 
