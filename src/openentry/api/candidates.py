@@ -25,9 +25,11 @@ from openentry.api.audit import (
     INVITATION_DECLINED,
     PROFILE_CREATED,
     PROFILE_UPDATED,
+    PROFILE_WITHDRAWN,
     Actor,
     AuditCallback,
     audited,
+    candidate_target,
 )
 from openentry.db import session_scope
 from openentry.db.models import CandidateRow, InvitationRow
@@ -41,7 +43,6 @@ from openentry.services.withdrawals import ensure_invitation_in_use, withdraw
 # What a candidate may do with their own invitation, and the entry each writes.
 ANSWERS = {"decline": ("declined", INVITATION_DECLINED), "apply": ("applied", INVITATION_APPLIED)}
 # The audit entry of a withdrawal (issue 13 §3: a profile created, updated or withdrawn).
-PROFILE_WITHDRAWN = "profile.withdrawn"
 
 
 class NotFound(LookupError):
@@ -110,7 +111,7 @@ def submit_profile(
         )
 
     action = PROFILE_CREATED if stored is None else PROFILE_UPDATED
-    result = audited(engine, actor, action, f"candidate:{name}", change)
+    result = audited(engine, actor, action, candidate_target(name), change)
     return Submitted(
         id=name, submitted_at=submitted_at, created=stored is None, effective_at=result.effective_at
     )
@@ -209,7 +210,7 @@ def answer_invitation(
         ensure_invitation_in_use(engine, name, round_number, at)
         return record_outcome(engine, name, outcome, at, round_number, audit=audit)
 
-    return audited(engine, actor, action, f"candidate:{name}/round:{round_number}", change)
+    return audited(engine, actor, action, candidate_target(name, round_number), change)
 
 
 def withdraw_profile(engine: Engine, actor: Actor, now: datetime.datetime | None = None) -> dict[str, object]:
@@ -224,4 +225,4 @@ def withdraw_profile(engine: Engine, actor: Actor, now: datetime.datetime | None
     def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
         return withdraw(engine, name, now or utc_now(), audit=audit)
 
-    return audited(engine, actor, PROFILE_WITHDRAWN, f"candidate:{name}", change)
+    return audited(engine, actor, PROFILE_WITHDRAWN, candidate_target(name), change)

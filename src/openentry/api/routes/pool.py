@@ -21,6 +21,8 @@ from openentry.api.audit import (
     ROUND_RECORDED,
     AuditCallback,
     audited,
+    candidate_target,
+    round_described,
 )
 from openentry.api.problems import ProblemError, problem_responses, usage_problem
 from openentry.api.schemas import (
@@ -52,18 +54,6 @@ def _moment(value: str | None, field: str) -> datetime.datetime:
         return parse_moment(value, f"--{field.replace('_', '-')}")
     except UsageError as error:
         raise usage_problem(error, field) from None
-
-
-def _round_described(result: Round) -> tuple[str, dict[str, object]]:
-    return f"round:{result.number}", {
-        "kind": result.spec.kind,
-        "at": result.summary()["at"],
-        "size": result.spec.size,
-        "criteria": result.spec.criteria,
-        "invited": result.invited,
-        "cutoff": result.cutoff,
-        "key": result.spec.key,
-    }
 
 
 def pool_routes() -> APIRouter:
@@ -112,7 +102,7 @@ def pool_routes() -> APIRouter:
         def change(audit: AuditCallback[Round]) -> Round:
             return run_round(engine, spec, audit=audit)
 
-        result = audited(engine, actor_of(account), ROUND_RECORDED, "round", change, _round_described)
+        result = audited(engine, actor_of(account), ROUND_RECORDED, "round", change, round_described)
         return JSONResponse(result.summary())
 
     @router.get(
@@ -170,7 +160,7 @@ def pool_routes() -> APIRouter:
         def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
             return record_nomination(engine, request.candidate, province, at, audit=audit)
 
-        target = f"candidate:{request.candidate}"
+        target = candidate_target(request.candidate)
         return JSONResponse(audited(engine, actor_of(account), NOMINATION_RECORDED, target, change))
 
     @router.post(
@@ -187,7 +177,7 @@ def pool_routes() -> APIRouter:
         def change(audit: AuditCallback[dict[str, object]]) -> dict[str, object]:
             return record_outcome(engine, request.candidate, "expired", at, request.round, audit=audit)
 
-        target = f"candidate:{request.candidate}" + (f"/round:{request.round}" if request.round else "")
+        target = candidate_target(request.candidate, request.round)
         return JSONResponse(audited(engine, actor_of(account), INVITATION_EXPIRED, target, change))
 
     return router
