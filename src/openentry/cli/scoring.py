@@ -3,6 +3,7 @@ file (interfaces.md §2, §5)."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import queue
 import threading
@@ -311,7 +312,8 @@ def _in_order(pool: Executor, function: Callable[[T], R], items: Iterator[T], ah
     """``function`` of each item, in order, with at most ``ahead`` items in flight beyond the one awaited."""
     pending: deque[Future[R]] = deque()
     for item in items:
-        pending.append(pool.submit(function, item))
+        # Each call in a copy of this context: the rules in use (a rule overlay) reach the threads.
+        pending.append(pool.submit(contextvars.copy_context().run, function, item))
         if len(pending) > ahead:
             yield pending.popleft().result()
     while pending:

@@ -220,7 +220,7 @@ class Round:
     spec: RoundSpec
     cutoff: int | None
     tiebreak: datetime.datetime | None
-    rules_version: dict[str, str]
+    rules_version: dict[str, object]
     score_bands: dict[str, int]
     eligible: int
     invitations: tuple[Invitation, ...] = field(repr=False)

@@ -4,6 +4,6 @@ Imports only the standard library, numpy and a YAML loader (shared/STYLE.md). ``
 gives the frozen snapshot of every rule in force on ``day``.
 """
 
-from openentry.rules.snapshot import RulesSnapshot, at, default_tree
+from openentry.rules.snapshot import RulesSnapshot, at, current_tree, default_tree, using_tree
 
-__all__ = ["RulesSnapshot", "at", "default_tree"]
+__all__ = ["RulesSnapshot", "at", "current_tree", "default_tree", "using_tree"]

@@ -10,9 +10,11 @@ start-up by building the snapshot of every era, so a malformed or unused file fa
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -333,13 +335,28 @@ class RulesSnapshot:
     rounds: RoundRules
     eligibility: EligibilityRules = field(repr=False)
     used_parameters: frozenset[str] = field(repr=False)
+    overlay_digest: str | None = None
 
     @property
-    def version(self) -> dict[str, str]:
+    def hypothetical(self) -> bool:
+        """True when these are the rules as a rule overlay changes them (rules/overlay.py)."""
+        return self.overlay_digest is not None
+
+    @property
+    def version(self) -> dict[str, object]:
         """The rules version a result carries: the era's first day and a hash of every file that
         decides a result (the parameter files, the NOC catalogue and the category lists; see
-        :func:`openentry.rules.tree.load_tree`). The key keeps its historical name."""
-        return {"effective": self.era.isoformat(), "parameters_sha256": self.digest[:16]}
+        :func:`openentry.rules.tree.load_tree`). The key keeps its historical name. Under a rule
+        overlay the hash covers the overlay too, and the version says so: ``hypothetical`` and
+        the overlay file's own hash (interfaces.md §11)."""
+        version: dict[str, object] = {
+            "effective": self.era.isoformat(),
+            "parameters_sha256": self.digest[:16],
+        }
+        if self.overlay_digest is not None:
+            version["hypothetical"] = True
+            version["overlay_sha256"] = self.overlay_digest[:16]
+        return version
 
 
 def _language_table(value: object, where: str) -> LanguageTable:
@@ -582,6 +599,7 @@ def build_snapshot(tree: ParameterTree, day: datetime.date) -> RulesSnapshot:
         rounds=rounds,
         eligibility=eligibility,
         used_parameters=frozenset(resolver.used),
+        overlay_digest=tree.overlay_digest,
     )
 
 
@@ -603,12 +621,40 @@ def default_tree() -> ParameterTree:
     return tree
 
 
+# The tree that ``at`` resolves: the package's unless a rule overlay is in use in this context
+# (``using_tree``). A context variable rather than a global so that tasks running side by side
+# in one process (a Dask worker's threads, each its own scenario) each see their own rules;
+# code that hands work to threads of its own copies the context (``contextvars.copy_context``).
+_CURRENT_TREE: ContextVar[ParameterTree | None] = ContextVar("openentry_rules_tree", default=None)
+# Trees by digest, so that snapshots are cached by digest rather than by a tree object.
+_TREES: dict[str, ParameterTree] = {}
+
+
+def current_tree() -> ParameterTree:
+    """The tree in use here: a rule overlay's (``using_tree``), or the package's."""
+    tree = _CURRENT_TREE.get()
+    return default_tree() if tree is None else tree
+
+
+@contextlib.contextmanager
+def using_tree(tree: ParameterTree | None) -> Iterator[ParameterTree]:
+    """Resolve the rules from ``tree`` (None: the package's) inside the ``with`` block."""
+    chosen = default_tree() if tree is None else tree
+    _TREES.setdefault(chosen.digest, chosen)
+    token = _CURRENT_TREE.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _CURRENT_TREE.reset(token)
+
+
 @functools.lru_cache(maxsize=256)
-def _snapshot_for(era: datetime.date, day: datetime.date) -> RulesSnapshot:
-    return build_snapshot(default_tree(), day)
+def _snapshot_for(digest: str, era: datetime.date, day: datetime.date) -> RulesSnapshot:
+    return build_snapshot(_TREES[digest], day)
 
 
 def at(day: datetime.date) -> RulesSnapshot:
-    """The rules in force on ``day`` (cached per day)."""
-    tree = default_tree()
-    return _snapshot_for(tree.era_start(day), day)
+    """The rules in force on ``day`` (cached per day), from the tree in use (``current_tree``)."""
+    tree = current_tree()
+    _TREES.setdefault(tree.digest, tree)
+    return _snapshot_for(tree.digest, tree.era_start(day), day)

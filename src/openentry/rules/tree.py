@@ -257,9 +257,14 @@ def _parse_file(path: Path, name: str, directory: Path) -> Parameter:
 class ParameterTree(Mapping[str, Parameter]):
     """Every parameter file of the tree, by dotted name, validated."""
 
-    def __init__(self, parameters: dict[str, Parameter], digest: str) -> None:
+    def __init__(
+        self, parameters: dict[str, Parameter], digest: str, overlay_digest: str | None = None
+    ) -> None:
         self._parameters = dict(sorted(parameters.items()))
         self.digest = digest
+        # The SHA-256 of a rule overlay's file when this tree is the law changed by one
+        # (rules/overlay.py): its results are hypothetical.
+        self.overlay_digest = overlay_digest
         first_days = {parameter.history[0].effective for parameter in self._parameters.values()}
         if len(first_days) != 1:
             late = sorted(
@@ -288,6 +293,11 @@ class ParameterTree(Mapping[str, Parameter]):
 
     def __len__(self) -> int:
         return len(self._parameters)
+
+    @property
+    def hypothetical(self) -> bool:
+        """True for the law as a rule overlay changes it, not as it is."""
+        return self.overlay_digest is not None
 
     def effective_dates(self) -> tuple[datetime.date, ...]:
         """Every day on which some quantity of the law changed, ascending."""

@@ -10,6 +10,7 @@ history code build on; :func:`eligibility_profiles` is the JSON output of ``open
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -206,12 +207,13 @@ def round_facts(table: pa.Table, on: datetime.date, categories: Sequence[str] = 
     if table.num_rows <= _ROUND_FACTS_CHUNK:
         return _round_facts(table, on, categories)
     starts = range(0, table.num_rows, _ROUND_FACTS_CHUNK)
+
+    def part(start: int) -> RoundFacts:
+        return _round_facts(table.slice(start, _ROUND_FACTS_CHUNK), on, categories)
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(
-            pool.map(
-                lambda start: _round_facts(table.slice(start, _ROUND_FACTS_CHUNK), on, categories), starts
-            )
-        )
+        # Each chunk in a copy of this context: the rules in use (a rule overlay) reach the threads.
+        parts = list(pool.map(lambda start: contextvars.copy_context().run(part, start), starts))
     return RoundFacts.joined(list(zip(starts, parts, strict=True)))
 
 

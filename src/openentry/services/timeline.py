@@ -42,7 +42,7 @@ from openentry.domain.moments import iso_utc
 from openentry.profiles.columnar import table_from_profiles
 from openentry.profiles.columns import LANGUAGE_FIELD_NAMES, SCHEMA
 from openentry.profiles.schema import LanguageResult, Profile
-from openentry.rules import codes, default_tree
+from openentry.rules import codes, current_tree
 from openentry.rules.candidates import MAXIMUM_AGE
 from openentry.rules.crs import LINE_NAMES
 from openentry.rules.events import (
@@ -196,12 +196,12 @@ class _ProfileDays:
 @functools.cache
 def _effective_dates() -> tuple[datetime.date, ...]:
     """The days on which the law changes (the parameter tree's, read once)."""
-    return default_tree().effective_dates()
+    return current_tree().effective_dates()
 
 
 @functools.cache
 def _changed_parameters(day: datetime.date) -> tuple[str, ...]:
-    tree = default_tree()
+    tree = current_tree()
     return tuple(name for name in tree if day in tree[name].effective_dates and day != tree.first_day)
 
 

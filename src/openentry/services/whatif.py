@@ -142,7 +142,7 @@ class WhatIf:
     eligibility: EligibilityState
     changes: tuple[Change, ...]
     eligibility_only: tuple[Change, ...]
-    rules: Mapping[str, str]
+    rules: Mapping[str, object]
 
     def as_dict(self) -> dict[str, object]:
         return {

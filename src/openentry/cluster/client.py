@@ -1,0 +1,73 @@
+"""A Dask client: to a scheduler at an address, or to a local cluster started for one command.
+
+The local cluster runs worker processes (one thread each: the tasks are numpy and Arrow loops
+that already use the cores they are given, and one thread a worker keeps a worker's memory
+bounded by the task it runs) listening on 127.0.0.1 only, with no dashboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+# How long to wait for a scheduler given by address before saying it cannot be reached.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class ClusterError(Exception):
+    """The cluster cannot be started or reached, or Dask is not installed: one line for the user."""
+
+
+def default_workers() -> int:
+    """One worker process a core (at least one)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _require_distributed() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ClusterError(
+            "this command needs Dask's distributed scheduler, not installed: pip install 'openentry[cluster]'"
+        ) from None
+
+
+@contextlib.contextmanager
+def cluster_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
+    """A client to the scheduler at ``scheduler`` (``tcp://HOST:PORT``), or to a local cluster of
+    ``workers`` worker processes (one a core when None) closed when the block ends."""
+    if workers is not None and scheduler is not None:
+        raise ClusterError("give --workers N (a local cluster) or --scheduler ADDRESS, not both")
+    if workers is not None and workers < 1:
+        raise ClusterError(f"--workers {workers}: give 1 or more")
+    _require_distributed()
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ClusterError(
+                f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({error})"
+            ) from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=default_workers() if workers is None else workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
