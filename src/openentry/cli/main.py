@@ -80,6 +80,12 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
         "Each profile's probability of an invitation within 1, 3, 6 and 12 months; "
         "one JSON line per profile.",
     ),
+    "sweep": LazyCommand(
+        "openentry.cli.sweep",
+        "sweep",
+        "Run a grid of rounds (rule overlays × round kinds × sizes) over a pool on a Dask cluster; "
+        "one row per scenario.",
+    ),
     "serve": LazyCommand(
         "openentry.cli.serve",
         "serve",

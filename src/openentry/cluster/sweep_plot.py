@@ -1,0 +1,145 @@
+"""The chart of a sweep (matplotlib, Agg backend; the ``[plot]`` extra): the cut-off by round
+size, one panel a round kind, one line an overlay (the law as it is and each rule overlay), so
+that what an overlay does to each kind of round reads as the gap between its line and the law's.
+
+Overlays are told apart by marker shape and line style as well as colour, so the chart reads in
+grey and for colour-blind readers (as history/plots.py does). A round that invited fewer than
+its size (the pool ran out of candidates who qualify) is drawn with a hollow marker.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+
+from openentry.cluster.sweep import Row
+
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+# One colour an overlay, the same in every panel (matplotlib's default cycle).
+_COLOURS = (
+    "tab:blue",
+    "tab:orange",
+    "tab:green",
+    "tab:red",
+    "tab:purple",
+    "tab:brown",
+    "tab:pink",
+    "tab:gray",
+)
+_LINE_STYLES = ("-", "--", "-.", ":")
+_PANEL_INCHES = (4.6, 3.4)
+_MAX_COLUMNS = 3
+DPI = 120
+
+
+def _round_label(row: Row) -> str:
+    detail = row["program"] or row["category"]
+    kind = str(row["kind"])
+    return kind if detail is None else f"{kind}: {detail}"
+
+
+def _panel(axes: Axes, rows: Sequence[Row], overlays: Sequence[str]) -> None:
+    for position, overlay in enumerate(overlays):
+        points = sorted(
+            (int(str(row["size"])), row)
+            for row in rows
+            if row["overlay"] == overlay and row["cutoff"] is not None
+        )
+        if not points:
+            continue
+        sizes = [size for size, _ in points]
+        cutoffs = [int(str(row["cutoff"])) for _, row in points]
+        marker = _MARKERS[position % len(_MARKERS)]
+        colour = _COLOURS[position % len(_COLOURS)]
+        hypothetical = any(bool(row["hypothetical"]) for _, row in points)
+        axes.plot(
+            sizes,
+            cutoffs,
+            marker=marker,
+            color=colour,
+            linestyle=_LINE_STYLES[position % len(_LINE_STYLES)],
+            label=f"{overlay} (hypothetical)" if hypothetical else overlay,
+        )
+        short = [
+            (size, cutoff)
+            for (size, row), cutoff in zip(points, cutoffs, strict=True)
+            if row["invited"] != size
+        ]
+        if short:
+            axes.plot(
+                [size for size, _ in short],
+                [cutoff for _, cutoff in short],
+                linestyle="none",
+                marker=marker,
+                markerfacecolor="white",
+                markeredgecolor=colour,
+                markersize=9,
+            )
+    axes.set_xlabel("invitations (round size)")
+    axes.set_ylabel("cut-off (CRS of the last invited)")
+    axes.grid(True, alpha=0.3)
+    sizes = sorted({int(str(row["size"])) for row in rows})
+    axes.set_xticks(sizes)
+    axes.set_xticklabels([f"{size:,}" for size in sizes], rotation=30 if len(sizes) > 4 else 0)
+
+
+def write_plot(rows: Sequence[Row], path: Path) -> Path:
+    """Draw the sweep's chart and save it at ``path`` (PNG or SVG by its extension)."""
+    labels = list(dict.fromkeys(_round_label(row) for row in rows))
+    overlays = list(dict.fromkeys(str(row["overlay"]) for row in rows))
+    columns = min(len(labels), _MAX_COLUMNS) or 1
+    lines = max(1, math.ceil(len(labels) / columns))
+    figure, grid = plt.subplots(
+        lines,
+        columns,
+        figsize=(_PANEL_INCHES[0] * columns, _PANEL_INCHES[1] * lines + 0.9),
+        squeeze=False,
+    )
+    try:
+        for index, label in enumerate(labels):
+            axes = grid[index // columns][index % columns]
+            _panel(axes, [row for row in rows if _round_label(row) == label], overlays)
+            axes.set_title(label)
+        for index in range(len(labels), lines * columns):
+            grid[index // columns][index % columns].set_visible(False)
+        legend: dict[str, Artist] = {}
+        for axes in grid.flat:
+            for handle, name in zip(*axes.get_legend_handles_labels(), strict=True):
+                legend.setdefault(name, handle)
+        days = sorted({str(row["day"]) for row in rows})
+        figure.suptitle(f"Cut-off by round size, one line per rule overlay (rounds on {', '.join(days)})")
+        short = any(row["invited"] != row["size"] for row in rows)
+        figure.legend(
+            list(legend.values()),
+            list(legend),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.04 if short else 0.0),
+            ncol=min(len(legend), 4),
+            frameon=False,
+        )
+        if short:
+            figure.text(
+                0.5,
+                0.01,
+                "hollow marker: fewer invited than the round's size (too few candidates qualified)",
+                ha="center",
+                va="bottom",
+                fontsize="small",
+                color="dimgray",
+            )
+        bottom = (0.16 if short else 0.1) / lines
+        figure.tight_layout(rect=(0, bottom, 1, 1))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=DPI, metadata={"Date": None} if path.suffix == ".svg" else None)
+    finally:
+        plt.close(figure)
+    return path

@@ -1,0 +1,318 @@
+"""A sweep's specification: a grid of scenarios (rule overlays × round kinds × sizes) on one day.
+
+The spec is a YAML file (docs/sweeps.md)::
+
+    day: 2027-03-01                  # the rounds' day: held at 00:00 UTC, rules in force that day
+    overlays:                        # name -> rule overlay, relative to this file; null: the law
+      law: null
+      canadian_work: overlays/canadian_work.yaml
+    rounds:                          # round kinds as `openentry round run` names them
+      - {kind: general}
+      - {kind: program, program: cec}
+      - {kind: category, category: french}
+    sizes: [1500, 3000, 7500]
+
+Everything is checked before a single scenario runs: every key of the spec, every overlay (read
+and applied to the law by :func:`openentry.rules.overlay.parse_overlay`, which names the overlay
+file and the key at fault), every round (by :meth:`openentry.domain.RoundSpec.create`, the check
+``round run`` uses), and every category against the categories in force on the day under each
+overlay. A mistake is a :class:`SweepSpecError` naming the spec file and the key.
+
+A scenario carries its overlay's bytes rather than the parsed tree: a few hundred bytes travel
+to the workers, and each worker parses an overlay once (``cluster/sweep.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from openentry import rules as rules_package
+from openentry.domain.rounds import FEDERAL_KINDS, RoundKind, RoundSpec, RoundSpecError
+from openentry.rules.overlay import OverlayError, RulesOverlay, parse_overlay
+
+# ``day`` rather than ``on``: YAML 1.1 (PyYAML) reads a bare ``on`` key as the boolean true.
+SPEC_KEYS = ("day", "overlays", "rounds", "sizes")
+ROUND_KEYS = ("kind", "program", "category")
+# A sweep runs the federal rounds, which invite a number of candidates; a provincial draw picks
+# by score range and occupation lists rather than by size.
+SWEPT_KINDS: tuple[str, ...] = FEDERAL_KINDS
+# The name of the scenarios run under the law as it is, when the spec names no overlay.
+LAW = "law"
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_OPTION = re.compile(r"--([a-z][a-z-]*)")
+
+
+class SweepSpecError(ValueError):
+    """A sweep spec that cannot be run: one line naming the file and the key at fault."""
+
+
+@dataclass(frozen=True)
+class SweptRound:
+    """One round kind of the grid: general, a program round or a category round."""
+
+    kind: str
+    program: str | None = None
+    category: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``general``, ``program:cec``, ``category:french``."""
+        detail = self.program or self.category
+        return self.kind if detail is None else f"{self.kind}:{detail}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One round of the grid: under one overlay (None: the law), of one kind and size, on one day."""
+
+    index: int
+    overlay_name: str
+    overlay_path: str | None
+    overlay_source: bytes | None
+    overlay_sha256: str | None
+    round: SweptRound
+    size: int
+    day: datetime.date
+
+    @property
+    def name(self) -> str:
+        """``canadian_work/program:cec/3000``: how outputs and failures name the scenario."""
+        return f"{self.overlay_name}/{self.round.label}/{self.size}"
+
+    @property
+    def moment(self) -> datetime.datetime:
+        """The round is held at the start of its day (UTC): a profile submitted that day is not in it."""
+        return datetime.datetime.combine(self.day, datetime.time(0, 0), tzinfo=datetime.UTC)
+
+    def round_spec(self) -> RoundSpec:
+        return RoundSpec.create(
+            at=self.moment,
+            kind=self.round.kind,
+            size=self.size,
+            program=self.round.program,
+            category=self.round.category,
+        )
+
+
+@dataclass(frozen=True)
+class SweptOverlay:
+    """An overlay of the grid by its name in the spec, checked, with the bytes it was read from
+    (None for the law as it is)."""
+
+    name: str
+    overlay: RulesOverlay | None = None
+    source: bytes | None = None
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A checked spec: the day, the overlays by name, the rounds and the sizes."""
+
+    path: str
+    day: datetime.date
+    overlays: tuple[SweptOverlay, ...]
+    rounds: tuple[SweptRound, ...]
+    sizes: tuple[int, ...]
+
+    def scenarios(self) -> list[Scenario]:
+        """Every scenario, overlay by overlay (the order the plot and the output keep): the
+        scenarios of one overlay run one after the other, so a worker scores the pool under an
+        overlay once for all of them."""
+        found: list[Scenario] = []
+        for choice in self.overlays:
+            overlay = choice.overlay
+            for swept in self.rounds:
+                for size in self.sizes:
+                    found.append(
+                        Scenario(
+                            index=len(found),
+                            overlay_name=choice.name,
+                            overlay_path=None if overlay is None else overlay.path,
+                            overlay_source=choice.source,
+                            overlay_sha256=None if overlay is None else overlay.short_digest,
+                            round=swept,
+                            size=size,
+                            day=self.day,
+                        )
+                    )
+        return found
+
+
+def _brief(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _day(raw: object, where: str) -> datetime.date:
+    if isinstance(raw, datetime.datetime):
+        raise SweepSpecError(f"{where}: {_brief(raw)} is a moment; give a day (YYYY-MM-DD)")
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return datetime.date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise SweepSpecError(f"{where}: {_brief(raw)} is not a day (YYYY-MM-DD)")
+
+
+def _overlays(raw: object, folder: Path, where: str) -> tuple[SweptOverlay, ...]:
+    if raw is None:
+        return (SweptOverlay(LAW),)
+    if not isinstance(raw, dict) or not raw:
+        raise SweepSpecError(
+            f"{where}: must map each scenario's name to a rule overlay file (null: the law), "
+            f"like {{{LAW}: null, canadian_work: overlays/canadian_work.yaml}}"
+        )
+    chosen: list[SweptOverlay] = []
+    for name, value in raw.items():
+        key = f"{where}.{name}"
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SweepSpecError(f"{key}: a name is 1-64 characters of A-Z a-z 0-9 . _ -")
+        if value is None:
+            chosen.append(SweptOverlay(name))
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise SweepSpecError(f"{key}: {_brief(value)} is not a file name (or null for the law)")
+        chosen.append(_overlay(name, folder / value.strip(), value.strip(), key))
+    return tuple(chosen)
+
+
+def _overlay(name: str, file: Path, given: str, key: str) -> SweptOverlay:
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise SweepSpecError(f"{key}: {given}: no such file") from None
+    except IsADirectoryError:
+        raise SweepSpecError(f"{key}: {given}: is a folder; give a rule overlay's .yaml file") from None
+    except OSError as error:
+        raise SweepSpecError(f"{key}: {given}: cannot read it ({error.strerror or error})") from None
+    try:
+        overlay = parse_overlay(content, str(file))
+    except OverlayError as error:
+        raise SweepSpecError(f"{key}: {error}") from None
+    return SweptOverlay(name, overlay, content)
+
+
+def _in_spec_words(message: str) -> str:
+    """A RoundSpec message as a spec says it: ``--program`` is the key ``program``."""
+    return _OPTION.sub(lambda match: match.group(1).replace("-", "_"), message)
+
+
+def _round(raw: object, where: str, day: datetime.date) -> SweptRound:
+    if not isinstance(raw, dict):
+        raise SweepSpecError(f"{where}: must be a mapping like {{kind: program, program: cec}}")
+    unknown = sorted(str(key) for key in raw if key not in ROUND_KEYS)
+    if unknown:
+        raise SweepSpecError(f"{where}: unknown key {unknown[0]!r}; a round has {', '.join(ROUND_KEYS)}")
+    kind = raw.get("kind")
+    if kind is not None and kind not in SWEPT_KINDS:
+        if kind == RoundKind.PROVINCIAL:
+            raise SweepSpecError(
+                f"{where}.kind: a sweep runs rounds of a size: {', '.join(SWEPT_KINDS)} (not provincial)"
+            )
+        raise SweepSpecError(
+            f"{where}.kind: {_brief(kind)} is not a round kind; expected one of {', '.join(SWEPT_KINDS)}"
+        )
+    for key in ("program", "category"):
+        if key in raw and not isinstance(raw[key], str):
+            raise SweepSpecError(f"{where}.{key}: {_brief(raw[key])} is not a name")
+    program, category = raw.get("program"), raw.get("category")
+    try:
+        spec = RoundSpec.create(
+            at=datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=datetime.UTC),
+            kind=kind,
+            size=1,
+            program=program,
+            category=category,
+        )
+    except RoundSpecError as error:
+        raise SweepSpecError(f"{where}: {_in_spec_words(str(error))}") from None
+    return SweptRound(spec.kind, spec.program, spec.category)
+
+
+def _sizes(raw: object, where: str) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise SweepSpecError(f"{where}: must list the rounds' sizes, like [1500, 3000, 7500]")
+    sizes: list[int] = []
+    for position, size in enumerate(raw):
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise SweepSpecError(
+                f"{where}[{position}]: {_brief(size)} is not a number of invitations (1 or more)"
+            )
+        if size in sizes:
+            raise SweepSpecError(f"{where}[{position}]: {size} is listed twice")
+        sizes.append(size)
+    return tuple(sizes)
+
+
+def _check_categories(
+    rounds: tuple[SweptRound, ...],
+    overlays: tuple[SweptOverlay, ...],
+    day: datetime.date,
+    path: str,
+) -> None:
+    """Every category round's category is in force on the day under every overlay."""
+    for choice in overlays:
+        overlay = choice.overlay
+        with rules_package.using_tree(None if overlay is None else overlay.tree):
+            keys = rules_package.at(day).eligibility.category_keys
+        for position, swept in enumerate(rounds):
+            if swept.category is not None and swept.category not in keys:
+                under = "" if overlay is None else f" under overlay {choice.name}"
+                raise SweepSpecError(
+                    f"{path}: rounds[{position}].category: {swept.category!r} is not a category in force "
+                    f"on {day.isoformat()}{under}; expected one of {', '.join(keys)}"
+                )
+
+
+def parse_spec(content: bytes, path: str, folder: Path) -> SweepSpec:
+    """A spec's bytes read and checked; overlay files are found relative to ``folder``."""
+    try:
+        document = yaml.safe_load(content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SweepSpecError(f"{path}: not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        raise SweepSpecError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
+    if not isinstance(document, dict):
+        raise SweepSpecError(f"{path}: must be a mapping with the keys {', '.join(SPEC_KEYS)}")
+    if any(key is True for key in document):  # a bare ``on:`` key, which YAML 1.1 reads as true
+        raise SweepSpecError(f"{path}: unknown key 'on'; the rounds' day is given as day: YYYY-MM-DD")
+    unknown = sorted(str(key) for key in document if key not in SPEC_KEYS)
+    if unknown:
+        raise SweepSpecError(f"{path}: unknown key {unknown[0]!r}; a sweep has {', '.join(SPEC_KEYS)}")
+    for key in ("day", "rounds", "sizes"):
+        if key not in document:
+            raise SweepSpecError(f"{path}: {key}: missing")
+    day = _day(document["day"], f"{path}: day")
+    raw_rounds = document["rounds"]
+    if not isinstance(raw_rounds, list) or not raw_rounds:
+        raise SweepSpecError(f"{path}: rounds: must list the rounds, like [{{kind: general}}]")
+    rounds = tuple(_round(raw, f"{path}: rounds[{position}]", day) for position, raw in enumerate(raw_rounds))
+    for position, swept in enumerate(rounds):
+        if swept in rounds[:position]:
+            raise SweepSpecError(f"{path}: rounds[{position}]: {swept.label} is listed twice")
+    sizes = _sizes(document["sizes"], f"{path}: sizes")
+    overlays = _overlays(document.get("overlays"), folder, f"{path}: overlays")
+    _check_categories(rounds, overlays, day, path)
+    return SweepSpec(path=path, day=day, overlays=overlays, rounds=rounds, sizes=sizes)
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """The spec in the file at ``path``, checked (overlays relative to its folder)."""
+    shown = str(path)
+    file = Path(path)
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise SweepSpecError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise SweepSpecError(f"{shown}: is a folder; give a sweep's .yaml file") from None
+    except OSError as error:
+        raise SweepSpecError(f"{shown}: cannot read it ({error.strerror or error})") from None
+    return parse_spec(content, shown, file.parent)
