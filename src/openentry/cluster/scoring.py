@@ -123,7 +123,17 @@ def _overlay(content: bytes, path: str) -> RulesOverlay:
 
 
 def _peak_memory_bytes() -> int:
-    """This process's peak resident set size since it started, in bytes (0 without ``resource``)."""
+    """This process's peak resident set size, in bytes (0 where the platform does not say).
+
+    Linux's high-water mark of the process's own memory (VmHWM) first: ``ru_maxrss`` survives
+    ``exec``, so a worker process started by fork and exec would report its parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # Windows
