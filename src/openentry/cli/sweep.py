@@ -12,6 +12,7 @@ status is 1.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -135,6 +136,9 @@ def sweep(
     from openentry.cluster.client import ClusterError, cluster_client
 
     scenarios = spec.scenarios()
+    # A local cluster's scheduler serves HTTP on 8787, or on another port with a warning when
+    # 8787 is taken (another cluster on this machine): nothing the user asked for or can act on.
+    warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
     try:
         with cluster_client(workers=workers, scheduler=scheduler) as client:
             check_writable(out, example="sweep.parquet")
