@@ -11,6 +11,7 @@ status is 1.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
 from pathlib import Path
@@ -57,6 +58,18 @@ def _check_paths(out: str, plot: str | None) -> None:
             import matplotlib  # noqa: F401
 
 
+def _local_worker_config() -> contextlib.AbstractContextManager[object]:
+    """Dask's configuration for the workers of a local cluster (cluster/sweep.py,
+    LOCAL_WORKER_CONFIG); nothing when Dask is missing (cluster_client says so)."""
+    try:
+        import dask
+
+        from openentry.cluster.sweep import LOCAL_WORKER_CONFIG
+    except ImportError:
+        return contextlib.nullcontext()
+    return dask.config.set(LOCAL_WORKER_CONFIG)
+
+
 def _report_workers(run: SweepRun) -> None:
     """One line on standard error: how the pool was read and scored on the workers."""
     reports = run.workers.values()
@@ -64,8 +77,8 @@ def _report_workers(run: SweepRun) -> None:
     scorings = sum(report.scorings for report in reports)
     typer.echo(
         f"openentry sweep: {sum(report.scenarios for report in reports)} scenarios on {len(run.workers)} "
-        f"worker(s); the pool read {reads} time(s) (once per worker that ran a scenario), "
-        f"scored {scorings} time(s) (once per overlay on each worker)",
+        f"worker(s); the pool read {reads} time(s) and scored {scorings} time(s) (each worker reads it "
+        "once and scores it once per overlay it runs)",
         err=True,
     )
 
@@ -140,7 +153,7 @@ def sweep(
     # 8787 is taken (another cluster on this machine): nothing the user asked for or can act on.
     warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
     try:
-        with cluster_client(workers=workers, scheduler=scheduler) as client:
+        with _local_worker_config(), cluster_client(workers=workers, scheduler=scheduler) as client:
             check_writable(out, example="sweep.parquet")
             from openentry.cluster.sweep import rows_table, run_sweep
 

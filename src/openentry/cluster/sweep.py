@@ -14,10 +14,12 @@ How the work is spread, the way Dask's distributed scheduler is meant to be used
   sweep frees it on every worker. A worker that joins during the sweep is given the plugin by
   the scheduler. The pool's path must therefore name the same file on every worker (the
   local cluster shares this machine's files; a remote one needs a shared file system).
-- **A pool is scored once per overlay per worker.** The scenarios of one overlay share the
-  pool's scores, programs and categories on the day: the plugin keeps the last few
-  :class:`~openentry.services.pool.PoolState` by (overlay, day), and the spec's scenarios are
-  submitted overlay by overlay. Each rank is then a cheap selection over arrays.
+- **A pool is scored once per overlay.** The scenarios of one overlay share the pool's scores,
+  programs and categories on the day, which are nearly all of a scenario's cost: the plugin
+  keeps the last few :class:`~openentry.services.pool.PoolState` by (overlay, day), and the
+  scenarios of each overlay are asked of one worker (overlays in turn over the workers; a
+  preference, ``allow_other_workers``, so that a lost worker's scenarios run elsewhere). Each
+  round is then a selection over arrays, in milliseconds.
 
 Rounds are the rounds ``openentry round run`` holds: :func:`openentry.services.pool.state_of`
 (who is in the pool), :func:`openentry.services.rounds.qualifies` and
@@ -63,6 +65,14 @@ PROGRAMS = tuple(program.value for program in Program)
 CATEGORY_PREFIX = "invited_category_"
 
 Row = dict[str, object]
+
+# Dask's nanny starts worker processes with MALLOC_TRIM_THRESHOLD_=65536, which also turns off
+# glibc's adaptive mmap threshold: every large array a scoring allocates is then a fresh mmap
+# and its pages faulted in again, and scoring a million profiles on a worker took 3-4 times as
+# long as in a plain process (4.1 s against 1.2 s). A local cluster for a sweep starts its
+# workers with glibc's defaults (``dask.config.set(LOCAL_WORKER_CONFIG)`` around the cluster's
+# start); a remote cluster's workers keep the environment they were started with.
+LOCAL_WORKER_CONFIG: dict[str, object] = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +273,14 @@ def _message(error: BaseException | None) -> str:
     return f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
+def _by_overlay(scenarios: Sequence[Scenario]) -> list[list[Scenario]]:
+    """The scenarios in groups of one overlay each, in the order overlays first appear."""
+    groups: dict[bytes | None, list[Scenario]] = {}
+    for scenario in scenarios:
+        groups.setdefault(scenario.overlay_source, []).append(scenario)
+    return list(groups.values())
+
+
 def run_sweep(
     client: Client,
     scenarios: Sequence[Scenario],
@@ -275,13 +293,26 @@ def run_sweep(
     plugin = f"openentry-sweep-{uuid.uuid4().hex[:12]}"
     client.register_plugin(SweepWorkerPool(pool_path), name=plugin)
     try:
-        futures = client.map(
-            run_on_worker,
-            list(scenarios),
-            plugin=plugin,
-            key=[f"{plugin}-scenario-{scenario.index}" for scenario in scenarios],
-            pure=False,
-        )
+        workers = sorted(client.scheduler_info()["workers"])
+        futures = []
+        for position, group in enumerate(_by_overlay(scenarios)):
+            # Scoring the pool under an overlay is nearly all of a scenario's cost (a round over
+            # scored arrays takes milliseconds): the overlay's scenarios are asked of one worker,
+            # overlays in turn, which then scores the pool once for all of them. A preference
+            # only: another worker takes them if that one is lost.
+            preferred = [workers[position % len(workers)]] if workers else None
+            futures += client.map(
+                run_on_worker,
+                group,
+                plugin=plugin,
+                key=[f"{plugin}-scenario-{scenario.index}" for scenario in group],
+                pure=False,
+                workers=preferred,
+                allow_other_workers=True,
+                # Overlay by overlay on a worker, as the spec lists them: a worker holding more
+                # overlays than STATES_KEPT would otherwise score some again.
+                priority=-position,
+            )
         scenario_of = {future.key: scenario for future, scenario in zip(futures, scenarios, strict=True)}
         rows: dict[int, Row] = {}
         failures: list[Failure] = []
