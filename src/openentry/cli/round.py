@@ -12,6 +12,7 @@ from openentry.api.audit import ROUND_RECORDED, AuditCallback, round_described
 from openentry.cli.database import DatabaseOption, audited_change, open_engine
 from openentry.cli.dates import DAY_FORMAT, moment_help, parse_date, parse_moment
 from openentry.cli.inputs import UsageError, write_json_lines
+from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, rules_overlay
 from openentry.domain import Round, RoundSpec, RoundSpecError
 from openentry.domain.rounds import Program, Province, RoundKind
 from openentry.services.invitations import LedgerError, round_invitations
@@ -78,11 +79,18 @@ def run(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Select and print, record nothing")] = False,
+    rules_overlay_path: RulesOverlayOption = None,
     db: DatabaseOption = None,
 ) -> None:
     """Select from the pool at --at, rank by CRS, break ties by submitted_at, record the round.
 
-    A recorded round writes its entry in the audit trail (openentry audit list)."""
+    A recorded round writes its entry in the audit trail (openentry audit list). With
+    --rules-overlay the round is one under hypothetical rules: it needs --dry-run (the ledger holds
+    only rounds held under the law) and its summary is marked hypothetical."""
+    if rules_overlay_path is not None and not dry_run:
+        raise UsageError("--rules-overlay: a round under hypothetical rules is never recorded; add --dry-run")
+    if rules_overlay_path is not None and key is not None:
+        raise UsageError("--rules-overlay: a round under hypothetical rules records nothing; drop --key")
     nocs = tuple(code.strip() for code in noc.split(",") if code.strip()) if noc else ()
     try:
         spec = RoundSpec.create(
@@ -100,10 +108,12 @@ def run(
             everyone=everyone,
             key=key,
         )
-        engine = open_engine(db)
         if dry_run:
-            result = run_round(engine, spec, dry_run=True)
+            with rules_overlay(rules_overlay_path) as overlay:
+                result = run_round(open_engine(db), spec, dry_run=True)
         else:
+            engine = open_engine(db)
+            overlay = None
 
             def change(audit: AuditCallback[Round]) -> Round:
                 return run_round(engine, spec, audit=audit)
@@ -111,7 +121,7 @@ def run(
             result = audited_change(engine, ROUND_RECORDED, "round", change, round_described)
     except RoundSpecError as error:
         raise UsageError(str(error)) from None
-    typer.echo(json.dumps(result.summary()))
+    typer.echo(json.dumps({**result.summary(), **hypothetical_fields(overlay)}))
 
 
 @round_app.command("invitations")

@@ -8,6 +8,7 @@ import typer
 
 from openentry.cli.dates import day_help
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, parse_day, read_profiles, write_json_lines
+from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, rules_overlay
 from openentry.services.whatif import whatif_profiles
 
 
@@ -19,6 +20,7 @@ def whatif(
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help=day_help("Day whose rules apply"))
     ] = None,
+    rules_overlay_path: RulesOverlayOption = None,
 ) -> None:
     """
     The single changes that raise each profile's CRS on a date, largest gain first; one JSON line per profile.
@@ -27,11 +29,14 @@ def whatif(
     test result, the lowest score on that test reaching the level), the total it leads to, its
     gain, and the programs and categories it makes the profile meet or lose. Changes that gain no
     point but a program or a category are listed apart, under eligibility_only. Input and errors
-    as for openentry score.
+    as for openentry score. With --rules-overlay, under the law as the overlay changes it, each
+    line marked hypothetical.
     """
     day = parse_day(on)
-    given = read_profiles(path)
-    results = whatif_profiles(given.profiles, day, require_id=given.is_batch)
-    write_json_lines(results)
+    with rules_overlay(rules_overlay_path) as overlay:
+        given = read_profiles(path)
+        results = whatif_profiles(given.profiles, day, require_id=given.is_batch)
+    marks = hypothetical_fields(overlay)
+    write_json_lines([{**result, **marks} for result in results] if marks else results)
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)

@@ -51,7 +51,7 @@ def cluster_client(workers: int | None = None, scheduler: str | None = None) -> 
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS)
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as error:
             raise ClusterError(
                 f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({error})"
@@ -60,14 +60,16 @@ def cluster_client(workers: int | None = None, scheduler: str | None = None) -> 
             yield client
         return
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=default_workers() if workers is None else workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # The scheduler serves HTTP (health, metrics) even without a dashboard, on 8787 unless
+            # told otherwise, with a warning when another cluster holds that port: any free port.
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         ) as cluster,
-        Client(cluster) as client,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         yield client
