@@ -20,13 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import dask
 import pyarrow.parquet as parquet
 
 from openentry import rules
 from openentry.cluster.client import cluster_client
 from openentry.cluster.sweep import (
-    LOCAL_WORKER_CONFIG,
     overlay_tree,
     run_scenario,
     run_sweep,
@@ -77,7 +75,7 @@ def main() -> None:
     print(f"{len(scenarios)} scenarios over {parquet.read_metadata(pool).num_rows:,} profiles ({pool})")
 
     started = time.perf_counter()
-    with dask.config.set(LOCAL_WORKER_CONFIG), cluster_client(workers=arguments.workers) as client:
+    with cluster_client(workers=arguments.workers) as client:
         ready = time.perf_counter()
         done = run_sweep(client, scenarios, str(pool.resolve()))
         finished = time.perf_counter()

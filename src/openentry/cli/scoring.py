@@ -4,7 +4,6 @@ or a folder of Parquet files (a partitioned dataset) to a folder on a Dask clust
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import dataclasses
 import datetime
@@ -12,7 +11,6 @@ import json
 import queue
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -214,16 +212,6 @@ def _score_folder(
     _run_on_cluster(out, target, partitions, day, explain, overlay_source, workers, scheduler)
 
 
-@contextlib.contextmanager
-def _without_port_warning() -> Iterator[None]:
-    """A local cluster's scheduler serves HTTP (health, metrics) even without a dashboard, on
-    port 8787 unless told otherwise; when another cluster holds that port, distributed warns on
-    standard error that it took another. Nothing here uses that server: not the user's news."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Port \d+ is already in use", category=UserWarning)
-        yield
-
-
 def _run_on_cluster(
     out: str,
     target: Path,
@@ -239,7 +227,7 @@ def _run_on_cluster(
     from openentry.cluster.scoring import score_partitions
 
     try:
-        with _without_port_warning(), cluster_client(workers, scheduler) as client:
+        with cluster_client(workers, scheduler) as client:
             try:
                 target.mkdir(parents=True, exist_ok=True)
             except OSError as error:

@@ -11,9 +11,7 @@ status is 1.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -56,18 +54,6 @@ def _check_paths(out: str, plot: str | None) -> None:
             )
         with matplotlib_needed("openentry sweep --plot"):
             import matplotlib  # noqa: F401
-
-
-def _local_worker_config() -> contextlib.AbstractContextManager[object]:
-    """Dask's configuration for the workers of a local cluster (cluster/sweep.py,
-    LOCAL_WORKER_CONFIG); nothing when Dask is missing (cluster_client says so)."""
-    try:
-        import dask
-
-        from openentry.cluster.sweep import LOCAL_WORKER_CONFIG
-    except ImportError:
-        return contextlib.nullcontext()
-    return dask.config.set(LOCAL_WORKER_CONFIG)
 
 
 def _report_workers(run: SweepRun) -> None:
@@ -149,11 +135,8 @@ def sweep(
     from openentry.cluster.client import ClusterError, cluster_client
 
     scenarios = spec.scenarios()
-    # A local cluster's scheduler serves HTTP on 8787, or on another port with a warning when
-    # 8787 is taken (another cluster on this machine): nothing the user asked for or can act on.
-    warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
     try:
-        with _local_worker_config(), cluster_client(workers=workers, scheduler=scheduler) as client:
+        with cluster_client(workers=workers, scheduler=scheduler) as client:
             check_writable(out, example="sweep.parquet")
             from openentry.cluster.sweep import rows_table, run_sweep
 

@@ -16,6 +16,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from distributed import Client
 
+# Dask's nanny starts worker processes with MALLOC_TRIM_THRESHOLD_=65536, which also turns off
+# glibc's adaptive mmap threshold: every large array a scoring allocates is then a fresh mmap
+# and its pages faulted in again, and scoring a million profiles on a worker took 3-4 times as
+# long as in a plain process (4.1 s against 1.2 s, scripts/bench_sweep.py). A local cluster
+# starts its workers with glibc's defaults; a remote cluster's workers keep the environment
+# they were started with.
+LOCAL_WORKER_CONFIG: dict[str, object] = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
 # How long to wait for a scheduler given by address before saying it cannot be reached.
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -47,6 +55,7 @@ def cluster_client(workers: int | None = None, scheduler: str | None = None) -> 
     if workers is not None and workers < 1:
         raise ClusterError(f"--workers {workers}: give 1 or more")
     _require_distributed()
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -60,6 +69,7 @@ def cluster_client(workers: int | None = None, scheduler: str | None = None) -> 
             yield client
         return
     with (
+        dask.config.set(LOCAL_WORKER_CONFIG),
         LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=default_workers() if workers is None else workers,
             threads_per_worker=1,

@@ -66,14 +66,6 @@ CATEGORY_PREFIX = "invited_category_"
 
 Row = dict[str, object]
 
-# Dask's nanny starts worker processes with MALLOC_TRIM_THRESHOLD_=65536, which also turns off
-# glibc's adaptive mmap threshold: every large array a scoring allocates is then a fresh mmap
-# and its pages faulted in again, and scoring a million profiles on a worker took 3-4 times as
-# long as in a plain process (4.1 s against 1.2 s). A local cluster for a sweep starts its
-# workers with glibc's defaults (``dask.config.set(LOCAL_WORKER_CONFIG)`` around the cluster's
-# start); a remote cluster's workers keep the environment they were started with.
-LOCAL_WORKER_CONFIG: dict[str, object] = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-
 
 # ---------------------------------------------------------------------------------------------
 # One scenario
