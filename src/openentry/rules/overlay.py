@@ -87,7 +87,7 @@ def _parameter_name(key: object, where: str, tree: ParameterTree) -> str:
     text = key.strip().removesuffix(".yaml")
     name = text.replace("/", ".")
     if name not in tree:
-        near = difflib.get_close_matches(name, list(tree), n=3)
+        near = difflib.get_close_matches(name, list(tree), n=3, cutoff=0.9)
         hint = (
             f" (did you mean {', '.join(known.replace('.', '/') for known in near)}?)"
             if near
