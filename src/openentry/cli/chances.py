@@ -13,8 +13,9 @@ import typer
 
 from openentry.cli.database import DatabaseOption
 from openentry.cli.dates import day_help
-from openentry.cli.forecast import published_rounds
+from openentry.cli.forecast import overlay_progress, published_rounds
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
+from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, load_rules_overlay
 from openentry.forecast.chances import chances as profile_chances
 from openentry.forecast.chances import parse_months
 from openentry.forecast.service import ForecastInputError
@@ -36,21 +37,36 @@ def chances(
         ),
     ] = None,
     db: DatabaseOption = None,
+    rules_overlay_path: RulesOverlayOption = None,
 ) -> None:
     """
     Each profile's probability of an invitation within 1, 3, 6 and 12 months; one JSON line per profile.
+
+    With --rules-overlay, each profile is scored under the overlay and compared with cut-offs
+    translated from the law's to the overlay's (rank matching over a synthetic pool); each line
+    is marked hypothetical.
     """
     day = parse_day(as_of, "--as-of")
     try:
         horizons = parse_months(months)
     except ForecastInputError as error:
         raise UsageError(str(error)) from None
+    overlay = load_rules_overlay(rules_overlay_path)
     given = read_profiles(path)
     rounds = published_rounds(db)
     try:
-        results = profile_chances(given.profiles, rounds, day, horizons, require_id=given.is_batch)
+        results = profile_chances(
+            given.profiles,
+            rounds,
+            day,
+            horizons,
+            require_id=given.is_batch,
+            overlay=overlay,
+            progress=overlay_progress,
+        )
     except ForecastInputError as error:
         raise UsageError(str(error)) from None
-    write_json_lines(results)
+    marks = hypothetical_fields(overlay)
+    write_json_lines([{**result, **marks} for result in results] if marks else results)
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 import typer
@@ -18,6 +20,8 @@ from openentry.cli import plotting
 from openentry.cli.database import DatabaseOption, open_engine
 from openentry.cli.dates import day_help
 from openentry.cli.inputs import UsageError, parse_day
+from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, load_rules_overlay
+from openentry.cli.progress import progress_bar
 from openentry.forecast.service import ForecastInputError, forecast_next, run_backtest
 from openentry.history.rounds import PublishedRound
 
@@ -33,6 +37,21 @@ KindOption = Annotated[
         "--kind", metavar="KIND", help="One kind: general, cec, fsw, fst, pnp or a category key (french …)"
     ),
 ]
+
+
+def overlay_progress(description: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    """The bar shown while the synthetic pool of a rule overlay's translation is made: about a
+    second whatever its size, so shown on a terminal whatever the count."""
+    return progress_bar(description, total, threshold=0)
+
+
+def hypothetical_note(result: dict[str, object]) -> str:
+    """The line under a table of results under a rule overlay: what they are and how."""
+    from openentry.forecast.overlay import OVERLAY_NOTE
+
+    overlay, pool = result["rules_overlay"], result["synthetic_pool"]
+    assert isinstance(overlay, dict) and isinstance(pool, dict)
+    return OVERLAY_NOTE.format(path=overlay["path"], sha256=overlay["sha256"], size=pool["size"])
 
 
 def published_rounds(url: str | None) -> list[PublishedRound]:
@@ -67,23 +86,32 @@ def next_rounds(
     kind: KindOption = None,
     as_json: JsonOption = False,
     db: DatabaseOption = None,
+    rules_overlay_path: RulesOverlayOption = None,
 ) -> None:
     """The next round of each kind held in the 12 months before --as-of: its date, size and cut-off,
-    with an 80 % interval."""
+    with an 80 % interval.
+
+    With --rules-overlay, the cut-offs and their intervals are translated from the law's to the
+    overlay's by rank matching over a synthetic pool (the law's kept under under_law), and the
+    output is marked hypothetical.
+    """
     day = parse_day(as_of, "--as-of")
+    overlay = load_rules_overlay(rules_overlay_path)
     rounds = published_rounds(db)
     try:
-        result = forecast_next(rounds, day, kind)
+        result = forecast_next(rounds, day, kind, overlay=overlay, progress=overlay_progress)
     except ForecastInputError as error:
         raise UsageError(str(error)) from None
+    result = {**result, **hypothetical_fields(overlay)}
     if as_json:
         _print_json(result)
         return
     forecasts = result["rounds"]
     assert isinstance(forecasts, list)
+    law_column = ["under the law"] if overlay is not None else []
     _table(
         f"Next rounds after {result['as_of']} (rounds published to {result['data_through']})",
-        ["kind", "date", "size", "cut-off", "80 % interval", "from"],
+        ["kind", "date", "size", "cut-off", "80 % interval", *law_column, "from"],
         [
             [
                 str(item["key"]),
@@ -91,11 +119,19 @@ def next_rounds(
                 f"{item['size']:,}",
                 str(item["cutoff"]),
                 f"{item['cutoff_low']}-{item['cutoff_high']}",
+                *([_law_text(item["under_law"])] if overlay is not None else []),
                 str(item["method"]).replace("_", " "),
             ]
             for item in forecasts
         ],
     )
+    if overlay is not None:
+        typer.echo(hypothetical_note(result))
+
+
+def _law_text(law: object) -> str:
+    assert isinstance(law, dict)
+    return f"{law['cutoff']} ({law['cutoff_low']}-{law['cutoff_high']})"
 
 
 @forecast_app.command("backtest")
@@ -180,9 +216,15 @@ def plot(
         typer.Option("--from", metavar="DATE", help=day_help("Backtest from", default="default: 2023-01-01")),
     ] = None,
     db: DatabaseOption = None,
+    rules_overlay_path: RulesOverlayOption = None,
 ) -> None:
     """Charts: published cut-offs with the forecast fan of each kind; backtest errors over time next to
-    the baseline's."""
+    the baseline's. Under the law only: --rules-overlay is refused (forecast next takes it)."""
+    if rules_overlay_path is not None:
+        raise UsageError(
+            "--rules-overlay: forecast plot draws published cut-offs next to forecasts under the law "
+            "and does not translate them; use openentry forecast next --rules-overlay FILE"
+        )
     with plotting.matplotlib_needed("forecast plot"):
         from openentry.forecast.plots import PLOTS, write_plots
 

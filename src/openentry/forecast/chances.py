@@ -21,6 +21,11 @@ For each profile (interfaces.md §8, ``openentry chances``):
 ``rounds`` lists, for each kind the profile qualifies for at some point, the probability that a
 round of that kind invites it within the longest horizon: which kinds carry its chances.
 
+Under a rule overlay (``--rules-overlay``), the profile is read under the overlay and each
+simulated cut-off, forecast from rounds held under the law, is translated to the overlay on its
+round's day (forecast/overlay.py: rank matching over a synthetic pool), so that a score under
+the overlay is compared with a cut-off under the same rules.
+
 How good these probabilities are is measured in the backtest (forecast/backtest.py, Brier score
 against the past year's frequency).
 """
@@ -31,6 +36,7 @@ import calendar
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,9 +46,14 @@ from openentry.forecast.outlook import DRAWS, SimulatedRounds, outlook, simulate
 from openentry.forecast.pool import PoolView
 from openentry.forecast.service import ForecastInputError, view_on
 from openentry.history.rounds import PublishedRound
+from openentry.rules import using_tree
 from openentry.services.scoring import RawProfile, validate_profiles
 from openentry.services.timeline import Timeline, timeline
 from openentry.services.whatif import failure_lines
+
+if TYPE_CHECKING:
+    from openentry.forecast.overlay import CutoffTranslation, ProgressFactory
+    from openentry.rules.overlay import RulesOverlay
 
 DEFAULT_MONTHS = (1, 3, 6, 12)
 LONGEST_MONTHS = 60
@@ -116,17 +127,25 @@ def _invited(simulated: SimulatedRounds, path: ProfilePath, horizon_days: float)
 
 
 class Simulations:
-    """The simulated rounds of each kind, made once and shared by every profile."""
+    """The simulated rounds of each kind, made once and shared by every profile; under a rule
+    overlay (``translation``), each simulated cut-off translated to it on its round's day
+    (forecast/overlay.py)."""
 
-    def __init__(self, view: PoolView, horizon_days: float) -> None:
+    def __init__(
+        self, view: PoolView, horizon_days: float, translation: CutoffTranslation | None = None
+    ) -> None:
         self.view = view
         self.horizon_days = horizon_days
+        self.translation = translation
         self.active = view.kinds_since(view.day - datetime.timedelta(days=ACTIVE_DAYS))
         self._made: dict[RoundKey, SimulatedRounds] = {}
 
     def of(self, key: RoundKey) -> SimulatedRounds:
         if key not in self._made:
-            self._made[key] = simulate(self.view, outlook(self.view, key), self.horizon_days)
+            simulated = simulate(self.view, outlook(self.view, key), self.horizon_days)
+            if self.translation is not None:
+                simulated = self.translation.simulated(self.view.day, simulated)
+            self._made[key] = simulated
         return self._made[key]
 
 
@@ -162,14 +181,17 @@ def chances_profiles(
     view: PoolView,
     months: Sequence[int] = DEFAULT_MONTHS,
     require_id: bool = False,
+    translation: CutoffTranslation | None = None,
 ) -> list[dict[str, object]]:
-    """One line per profile, in input order: its chances, or its error as ``openentry score``."""
+    """One line per profile, in input order: its chances, or its error as ``openentry score``.
+    The profiles are read under the rules in use (a rule overlay's when one is); the simulated
+    cut-offs are the law's, translated by ``translation`` when given."""
     day = view.day
     valid, positions, errors = validate_profiles(raw_profiles, require_id)
     results: list[dict[str, object]] = [{} for _ in raw_profiles]
     for position, line in failure_lines(raw_profiles, errors).items():
         results[position] = line
-    simulations = Simulations(view, float((add_months(day, max(months)) - day).days))
+    simulations = Simulations(view, float((add_months(day, max(months)) - day).days), translation)
     timelines = timeline(tuple(valid), day, max(months))
     for position, profile, found in zip(positions, valid, timelines, strict=True):
         if not isinstance(found, Timeline):
@@ -207,7 +229,25 @@ def chances(
     as_of: datetime.date,
     months: Sequence[int] = DEFAULT_MONTHS,
     require_id: bool = False,
+    overlay: RulesOverlay | None = None,
+    progress: ProgressFactory | None = None,
+    pool_size: int | None = None,
 ) -> list[dict[str, object]]:
     """``openentry chances`` (interfaces.md §8): one line per profile, in input order, from the
-    rounds published before ``as_of``."""
-    return chances_profiles(raw_profiles, view_on(rounds, as_of), months, require_id=require_id)
+    rounds published before ``as_of``.
+
+    With a rule ``overlay``: the pool model is fitted under the law (the rounds were held under
+    it), the profiles' scores, programs and categories are the overlay's, and every simulated
+    cut-off is translated to the overlay on its day (forecast/overlay.py); each line says how
+    (``overlay_method``)."""
+    if overlay is None:
+        return chances_profiles(raw_profiles, view_on(rounds, as_of), months, require_id=require_id)
+    from openentry.forecast.overlay import CutoffTranslation
+
+    with using_tree(None):
+        view = view_on(rounds, as_of)
+    translation = CutoffTranslation(overlay, as_of, pool_size=pool_size, progress=progress)
+    with using_tree(overlay.tree):
+        results = chances_profiles(raw_profiles, view, months, require_id=require_id, translation=translation)
+    method = translation.describe()
+    return [{**line, "overlay_method": method} for line in results]

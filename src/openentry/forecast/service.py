@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from openentry.forecast.backtest import DEFAULT_START, Backtest, backtest
 from openentry.forecast.kinds import RoundKey, key_of
 from openentry.forecast.outlook import next_round, outlook
 from openentry.forecast.pool import PoolView, fit
 from openentry.history.rounds import PublishedRound
+from openentry.rules import using_tree
+
+if TYPE_CHECKING:
+    from openentry.forecast.overlay import CutoffTranslation, ProgressFactory
+    from openentry.rules.overlay import RulesOverlay
 
 ACTIVE_DAYS = 365
 
@@ -79,9 +85,59 @@ def view_on(rounds: Sequence[PublishedRound], as_of: datetime.date, option: str 
 
 
 def forecast_next(
-    rounds: Sequence[PublishedRound], as_of: datetime.date, kind: str | None = None
+    rounds: Sequence[PublishedRound],
+    as_of: datetime.date,
+    kind: str | None = None,
+    overlay: RulesOverlay | None = None,
+    progress: ProgressFactory | None = None,
+    pool_size: int | None = None,
 ) -> dict[str, object]:
-    """``forecast next`` (interfaces.md §8): the next round of each kind held in the year before."""
+    """``forecast next`` (interfaces.md §8): the next round of each kind held in the year before.
+
+    With a rule ``overlay``, the law's forecast (fitted under the law: the rounds were held under
+    it) has its cut-offs and their intervals translated to the overlay (forecast/overlay.py), each
+    round keeping the law's under ``under_law``; the result says how (``overlay_method``)."""
+    if overlay is None:
+        return _forecast_next(rounds, as_of, kind)
+    from openentry.forecast.overlay import CutoffTranslation
+
+    with using_tree(None):
+        result = _forecast_next(rounds, as_of, kind)
+    translation = CutoffTranslation(overlay, as_of, pool_size=pool_size, progress=progress)
+    forecasts = result["rounds"]
+    assert isinstance(forecasts, list)
+    result["rounds"] = [translated_round(translation, item) for item in forecasts]
+    result["overlay_method"] = translation.describe()
+    result["synthetic_pool"] = translation.pool_fields()
+    return result
+
+
+def translated_round(translation: CutoffTranslation, forecast: dict[str, object]) -> dict[str, object]:
+    """One round of ``forecast next`` with its cut-off and interval translated to the overlay on the
+    round's day (a monotone mapping: the interval's bounds stay its bounds)."""
+    from openentry.forecast.overlay import mapping_fields
+
+    day = datetime.date.fromisoformat(str(forecast["date"]))
+    key = RoundKey(
+        str(forecast["kind"]),
+        forecast["program"] if isinstance(forecast["program"], str) else None,
+        forecast["category"] if isinstance(forecast["category"], str) else None,
+    )
+    mapping = translation.mapping(day, key)
+    fields = ("cutoff", "cutoff_low", "cutoff_high")
+    law = {field: int(str(forecast[field])) for field in fields}
+    translated = mapping.apply([law[field] for field in fields])
+    return {
+        **forecast,
+        **{field: int(value) for field, value in zip(fields, translated, strict=True)},
+        "under_law": law,
+        **mapping_fields(mapping, translation.translation_day(day)),
+    }
+
+
+def _forecast_next(
+    rounds: Sequence[PublishedRound], as_of: datetime.date, kind: str | None
+) -> dict[str, object]:
     usable = check_day(rounds, as_of, "--as-of")
     before = [item for item in usable if item.date < as_of]
     wanted = _known_kind(before, kind, "--kind") if kind is not None else None
