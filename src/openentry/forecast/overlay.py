@@ -54,10 +54,10 @@ from openentry.services.pool import PoolState, state_of
 from openentry.services.rounds import qualifies
 
 # Profiles in the synthetic pool. The translation matches shares of the pool, so its size sets
-# only how finely a share is known: 20,000 profiles put about 70 in each point of CRS around
-# the cut-offs of recent years (420-560), so a translated cut-off moves by less than a point from
-# one seed to another, and the pool is made in about a second (its generator draws profiles in
-# batches of 200,000 whatever the size asked for).
+# only how finely a share is known: 20,000 profiles put about 80 in each point of CRS between
+# 420 and 560, where recent cut-offs fell; with other seeds, translated cut-offs move by 1 or 2
+# points (up to 4 in the sparse top of a category), and the pool is made in about a second (its
+# generator draws profiles in batches of 200,000 whatever the size asked for).
 POOL_SIZE = 20_000
 # The seed of the synthetic pool: fixed, so that the same question gets the same answer.
 POOL_SEED = 20_270_101
