@@ -19,9 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as parquet
 
-from openentry.db.models import RoundRow
-from openentry.db.pool_repository import IssuedInvitation, Withdrawal, conformed
-from openentry.services.pool import PoolState, state_of
+from openentry.db.pool_repository import conformed
+from openentry.services.pool import PoolState, TablePoolStore, state_of
 
 # The columns a pool must have: every profile is ranked by submission, and named by its id.
 REQUIRED_COLUMNS = ("id", "submitted_at")
@@ -29,44 +28,6 @@ REQUIRED_COLUMNS = ("id", "submitted_at")
 
 class PoolFileError(ValueError):
     """A pool file that cannot be swept: one line naming the file."""
-
-
-class TablePoolStore:
-    """The pool's storage (:class:`openentry.db.pool_repository.PoolStore`) over one table:
-    its profiles as they are at every moment, and an empty ledger. Read-only: a sweep records
-    no round."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self.table = table
-
-    def lock(self, wait: bool = True) -> int:
-        return 0
-
-    def latest_round(self) -> tuple[int, datetime.datetime] | None:
-        return None
-
-    def profiles_at(self, at: datetime.datetime, only: str | None = None) -> pa.Table:
-        if only is None:
-            return self.table
-        return self.table.filter(pc.equal(self.table.column("id"), only))
-
-    def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:
-        return []
-
-    def outcomes_until(self, at: datetime.datetime) -> dict[int, str]:
-        return {}
-
-    def nominated_until(self, at: datetime.datetime) -> frozenset[str]:
-        return frozenset()
-
-    def withdrawn_until(self, at: datetime.datetime) -> list[Withdrawal]:
-        return []
-
-    def round_by_key(self, key: str) -> RoundRow | None:
-        return None
-
-    def add_round(self, row: RoundRow, invitations: Sequence[dict[str, object]]) -> None:
-        raise NotImplementedError("a sweep records no round")
 
 
 def check_pool_file(path: str | Path) -> int:

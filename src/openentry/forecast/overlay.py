@@ -39,8 +39,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from openentry import rules
-from openentry.db.models import RoundRow
-from openentry.db.pool_repository import IssuedInvitation, Withdrawal, conformed
+from openentry.db.pool_repository import conformed
 from openentry.domain import RoundSpec, RoundSpecError
 from openentry.forecast.kinds import GENERAL, RoundKey
 from openentry.forecast.outlook import NO_ROUND, SimulatedRounds
@@ -50,7 +49,7 @@ from openentry.profiles.columnar import JOB_TYPE
 from openentry.rules import default_tree, using_tree
 from openentry.rules.overlay import RulesOverlay
 from openentry.rules.tree import ParameterTree
-from openentry.services.pool import PoolState, state_of
+from openentry.services.pool import PoolState, TablePoolStore, state_of
 from openentry.services.rounds import qualifies
 
 # Profiles in the synthetic pool. The translation matches shares of the pool, so its size sets
@@ -229,42 +228,6 @@ def _moved_jobs(history: pa.Array, days: int) -> pa.Array:
     return pa.ListArray.from_arrays(history.offsets, rebuilt, mask=history.is_null())
 
 
-class _SyntheticPoolStore:
-    """The synthetic pool as the pool's use cases read a stored one (PoolStore): every profile
-    stands from its submission, and nobody holds an invitation, a nomination of the ledger or a
-    withdrawal (a nomination drawn by the generator is part of the profile)."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self.table = conformed(table)
-
-    def lock(self, wait: bool = True) -> int:
-        return 0
-
-    def latest_round(self) -> tuple[int, datetime.datetime] | None:
-        return None
-
-    def profiles_at(self, at: datetime.datetime, only: str | None = None) -> pa.Table:
-        return self.table
-
-    def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:
-        return []
-
-    def outcomes_until(self, at: datetime.datetime) -> dict[int, str]:
-        return {}
-
-    def nominated_until(self, at: datetime.datetime) -> frozenset[str]:
-        return frozenset()
-
-    def withdrawn_until(self, at: datetime.datetime) -> list[Withdrawal]:
-        return []
-
-    def round_by_key(self, key: str) -> RoundRow | None:
-        return None
-
-    def add_round(self, row: RoundRow, invitations: Sequence[dict[str, object]]) -> None:
-        raise NotImplementedError("the synthetic pool of a forecast records no round")
-
-
 # Synthetic pools made in this process, by (size, seed, day): a forecast and the chances of the
 # same day share one; a few are kept.
 _POOLS: dict[tuple[int, int, datetime.date], pa.Table] = {}
@@ -381,7 +344,7 @@ class CutoffTranslation:
         state = self._states.get((chosen.digest, on))
         if state is None:
             table = synthetic_pool(self.pool_size, self.seed, self.pool_day, self.progress)
-            store = _SyntheticPoolStore(moved_by(table, (on - self.pool_day).days))
+            store = TablePoolStore(conformed(moved_by(table, (on - self.pool_day).days)))
             with using_tree(chosen):
                 categories = rules.at(on).eligibility.category_keys
                 state = state_of(store, at, categories=categories)

@@ -30,7 +30,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
-from openentry.db.pool_repository import PoolRepository, PoolStore, Withdrawal, conformed
+from openentry.db.models import RoundRow
+from openentry.db.pool_repository import IssuedInvitation, PoolRepository, PoolStore, Withdrawal, conformed
 from openentry.domain.moments import iso_utc
 from openentry.history.bands import band_counts
 from openentry.profiles.columnar import TableError, table_from_profiles
@@ -388,6 +389,46 @@ def _withdrawn_at(
         if row is not None and submitted_at[row] == utc_moment64(item.submitted_at):
             withdrawn_at[row] = utc_moment64(item.withdrawn_at)
     return withdrawn_at
+
+
+class TablePoolStore:
+    """The pool's storage (:class:`openentry.db.pool_repository.PoolStore`) over one table, for
+    rounds tried over a pool that is no database (a sweep's Parquet pool, a forecast's synthetic
+    pool): every profile standing from its ``submitted_at`` at every moment, and an empty ledger
+    (no round held, no invitation, nomination or withdrawal recorded; a profile nominated in the
+    table carries its ``provincial_nomination``). Read-only: it records no round."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def lock(self, wait: bool = True) -> int:
+        return 0
+
+    def latest_round(self) -> tuple[int, datetime.datetime] | None:
+        return None
+
+    def profiles_at(self, at: datetime.datetime, only: str | None = None) -> pa.Table:
+        if only is None:
+            return self.table
+        return self.table.filter(pc.equal(self.table.column("id"), only))
+
+    def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:
+        return []
+
+    def outcomes_until(self, at: datetime.datetime) -> dict[int, str]:
+        return {}
+
+    def nominated_until(self, at: datetime.datetime) -> frozenset[str]:
+        return frozenset()
+
+    def withdrawn_until(self, at: datetime.datetime) -> list[Withdrawal]:
+        return []
+
+    def round_by_key(self, key: str) -> RoundRow | None:
+        return None
+
+    def add_round(self, row: RoundRow, invitations: Sequence[dict[str, object]]) -> None:
+        raise NotImplementedError("a pool over a table records no round")
 
 
 def state_of(
