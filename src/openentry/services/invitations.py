@@ -89,8 +89,8 @@ def existing_candidate(session: Session, candidate_id: str, at: datetime.datetim
         raise LedgerError(f"no profile {candidate_id!r} in the pool")
     if at < row.submitted_at:
         raise LedgerError(
-            f"{at.isoformat()} is before profile {candidate_id!r} existed"
-            f" (submitted {row.submitted_at.isoformat()})"
+            f"{iso_utc(at)} is before profile {candidate_id!r} existed"
+            f" (submitted {iso_utc(row.submitted_at)})"
         )
     return row
 
@@ -148,7 +148,7 @@ def record_outcome(
         if not invitations:
             where = f" in round {round_number}" if round_number is not None else ""
             raise LedgerError(
-                f"{candidate_id!r} has no invitation issued{where} at or before {at.isoformat()}"
+                f"{candidate_id!r} has no invitation issued{where} at or before {iso_utc(at)}"
             )
         invitation = invitations[0]
         ensure_submission_not_withdrawn(
