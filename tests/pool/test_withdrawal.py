@@ -266,13 +266,20 @@ def test_a_profile_submitted_again_is_a_new_submission(engine: Engine, tmp_path:
     history = candidate_history(engine, "a")
     assert [(entry["event"], entry["at"]) for entry in history] == [
         ("invited", "2024-06-01T12:00:00Z"),
+        ("withdrawn", "2024-06-03T00:00:00Z"),
         ("submitted", "2024-06-10T00:00:00Z"),
         ("resubmitted", "2024-06-10T00:00:00Z"),
         ("invited", "2024-06-11T12:00:00Z"),
         ("updated", "2024-06-12T00:00:00Z"),
         ("applied", "2024-06-12T00:00:00Z"),
     ]
-    assert history[2]["previous_submitted_at"] == "2024-01-10T00:00:00Z"
+    assert history[3]["previous_submitted_at"] == "2024-01-10T00:00:00Z"
+    assert history[1] == {
+        "event": "withdrawn",
+        "at": "2024-06-03T00:00:00Z",
+        "recorded_at": history[1]["recorded_at"],
+        "submitted_at": "2024-01-10T00:00:00Z",
+    }
 
 
 def test_withdrawing_the_new_submission_and_submitting_once_more(engine: Engine, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from openentry.db import session_scope
-from openentry.db.models import CandidateEventRow, CandidateRow, InvitationRow, RoundRow
+from openentry.db.models import CandidateEventRow, CandidateRow, InvitationRow, RoundRow, WithdrawalRow
 from openentry.db.pool_repository import PoolRepository, PoolStore
 from openentry.domain import Invitation
 from openentry.domain.moments import iso_utc
@@ -194,7 +194,9 @@ def record_outcome(
 
 
 def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, object]]:
-    """Everything recorded about a candidate, oldest first."""
+    """Everything recorded about a candidate, oldest first: the submission, invitations and what
+    became of them, nominations, withdrawals (with the submission withdrawn) and submissions
+    made again."""
     with session_scope(engine) as session:
         row = session.get(CandidateRow, candidate_id)
         if row is None:
@@ -235,6 +237,22 @@ def candidate_history(engine: Engine, candidate_id: str) -> list[dict[str, objec
                 entry["province"] = event.province
             entry.update({key: value for key, value in event.detail.items() if key not in entry})
             entries.append((event.occurred_at, 2, entry))
+        withdrawals = session.execute(
+            select(WithdrawalRow).where(WithdrawalRow.candidate_id == candidate_id).order_by(WithdrawalRow.id)
+        ).scalars()
+        for withdrawal in withdrawals:
+            entries.append(
+                (
+                    withdrawal.withdrawn_at,
+                    2,
+                    {
+                        "event": "withdrawn",
+                        "at": iso_utc(withdrawal.withdrawn_at),
+                        "recorded_at": iso_utc(withdrawal.recorded_at),
+                        "submitted_at": iso_utc(withdrawal.submitted_at),
+                    },
+                )
+            )
     entries.sort(key=lambda item: (item[0], item[1]))
     return [entry for _, _, entry in entries]
 

@@ -118,6 +118,8 @@ EVENT_LABELS = {
     "applied": N_("Applied on an invitation"),
     "expired": N_("Let an invitation expire"),
     "nominated": N_("Nominated by a province"),
+    "withdrawn": N_("Withdrew the profile"),
+    "resubmitted": N_("Submitted again after a withdrawal"),
 }
 
 AUDIT_ACTION_LABELS = {
