@@ -23,7 +23,7 @@ from openentry.api.catalogue import CatalogueCache
 from openentry.api.security import DatabaseEngine, rate_limited
 from openentry.forecast.chances import ACTIVE_DAYS, DEFAULT_MONTHS, chances_profiles
 from openentry.forecast.kinds import RoundKey
-from openentry.forecast.outlook import NO_ROUND, next_round, outlook, simulate
+from openentry.forecast.outlook import DRAWS, NO_ROUND, next_round, outlook, simulate
 from openentry.forecast.pool import PoolView
 from openentry.forecast.service import ForecastInputError, view_on
 from openentry.history.rounds import PublishedRound
@@ -140,6 +140,7 @@ def chances_context(given: ProfileInput, rounds: list[PublishedRound], code: str
         "fan": fan,
         "profile": given.profile,
         "kind_name": lambda key: kind_name(key, code),
+        "simulated_futures": DRAWS,
     }
 
 
@@ -149,7 +150,7 @@ def forecast_routes(code: str) -> APIRouter:
 
     @router.get("/chances", response_class=HTMLResponse)
     def chances_page(request: Request) -> HTMLResponse:
-        return blank_page(request, code, "chances.html")
+        return blank_page(request, code, "chances.html", simulated_futures=DRAWS)
 
     @router.post("/chances", response_class=HTMLResponse)
     async def chances(request: Request, engine: DatabaseEngine) -> HTMLResponse:
