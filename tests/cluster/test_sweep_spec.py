@@ -66,7 +66,7 @@ def test_without_overlays_the_sweep_runs_under_the_law(folder: Path) -> None:
 MISTAKES = [
     (
         ("sizes: [1500, 3000]", "sizes: [1500, 3000]\nworkers: 2"),
-        "unknown key 'workers'; a sweep has day, overlays, rounds, sizes",
+        "unknown key 'workers'; a sweep has day, overlays, rounds, sizes, schedule",
     ),
     (
         ("day: 2027-03-01", "on: 2027-03-01"),

@@ -1,6 +1,6 @@
 """``openentry sweep SPEC.yaml --pool PATH --out PATH``: a grid of rounds (rule overlays × round
-kinds × sizes) over a pool, on a Dask cluster; one row per scenario (interfaces.md §11;
-docs/sweeps.md).
+kinds × sizes, optionally × schedules of rounds) over a pool, on a Dask cluster; one row per
+scenario (interfaces.md §11; docs/sweeps.md).
 
 Everything a user can get wrong is refused before a task is submitted (exit status 2, one line):
 the spec and every overlay it names (file and key), the pool file's columns, the output paths,
@@ -32,14 +32,15 @@ EXIT_SCENARIO_FAILED = 1
 
 
 def _summary_line(row: Row) -> dict[str, object]:
-    """What standard output shows of a scenario (the Parquet file holds every column)."""
+    """What standard output shows of a scenario (the Parquet file holds every column); a
+    scheduled scenario's also shows each round's cut-off."""
     mean = row["mean_crs"]
-    return {
-        "scenario": row["scenario"],
-        "cutoff": row["cutoff"],
-        "invited": row["invited"],
-        "mean_crs": None if mean is None else round(float(str(mean)), 1),
-    }
+    shown: dict[str, object] = {"scenario": row["scenario"], "cutoff": row["cutoff"]}
+    if "cutoffs" in row:
+        shown["cutoffs"] = row["cutoffs"]
+    shown["invited"] = row["invited"]
+    shown["mean_crs"] = None if mean is None else round(float(str(mean)), 1)
+    return shown
 
 
 def _check_paths(out: str, plot: str | None) -> None:
@@ -56,15 +57,19 @@ def _check_paths(out: str, plot: str | None) -> None:
             import matplotlib  # noqa: F401
 
 
-def _report_workers(run: SweepRun) -> None:
+def _report_workers(run: SweepRun, scheduled: bool) -> None:
     """One line on standard error: how the pool was read and scored on the workers."""
     reports = run.workers.values()
     reads = sum(report.reads for report in reports)
     scorings = sum(report.scorings for report in reports)
+    how = (
+        "each worker reads it once, and a scheduled scenario scores it once a round"
+        if scheduled
+        else "each worker reads it once and scores it once per overlay it runs"
+    )
     typer.echo(
         f"openentry sweep: {sum(report.scenarios for report in reports)} scenarios on {len(run.workers)} "
-        f"worker(s); the pool read {reads} time(s) and scored {scorings} time(s) (each worker reads it "
-        "once and scores it once per overlay it runs)",
+        f"worker(s); the pool read {reads} time(s) and scored {scorings} time(s) ({how})",
         err=True,
     )
 
@@ -74,7 +79,8 @@ def sweep(
         str,
         typer.Argument(
             metavar="SPEC",
-            help="The sweep: a YAML file giving the day, the rule overlays, the rounds and the sizes",
+            help="The sweep: a YAML file giving the day, the rule overlays, the rounds, the sizes "
+            "and optionally the schedules",
         ),
     ],
     pool: Annotated[
@@ -94,7 +100,8 @@ def sweep(
             "--plot",
             metavar="PATH",
             help="Also draw the cut-off by round size, one panel a round kind and one line an "
-            "overlay (.png or .svg; needs the [plot] extra)",
+            "overlay (with schedules: by round day, one panel a kind and size; .png or .svg; needs "
+            "the [plot] extra)",
         ),
     ] = None,
     workers: Annotated[
@@ -115,8 +122,8 @@ def sweep(
         ),
     ] = None,
 ) -> None:
-    """Run a grid of rounds (rule overlays × round kinds × sizes) over a pool on a Dask cluster;
-    one row per scenario.
+    """Run a grid of rounds (rule overlays × round kinds × sizes, optionally × schedules) over a
+    pool on a Dask cluster; one row per scenario.
 
     Prints one JSON line per scenario (its cut-off, invitations and their mean CRS) and writes
     every column to --out."""
@@ -159,7 +166,7 @@ def sweep(
             raise UsageError(f"--plot {plot}: cannot write there ({error.strerror or error})") from None
     for row in run.rows:
         typer.echo(json.dumps(_summary_line(row)))
-    _report_workers(run)
+    _report_workers(run, bool(spec.schedules))
     for failure in run.failures:
         typer.echo(f"openentry sweep: scenario {failure.scenario.name} failed: {failure.message}", err=True)
     written = f"{len(run.rows)} scenario(s) to {out}" + (

@@ -1,5 +1,6 @@
-"""Sweeps: a grid of rounds (rule overlays × round kinds × sizes) run over one pool on a Dask
-cluster, one task a scenario, one output row a scenario (interfaces.md §11; docs/sweeps.md).
+"""Sweeps: a grid of rounds (rule overlays × round kinds × sizes, optionally × schedules) run over
+one pool on a Dask cluster, one task a scenario, one output row a scenario (interfaces.md §11;
+docs/sweeps.md).
 
 How the work is spread, the way Dask's distributed scheduler is meant to be used:
 
@@ -26,6 +27,14 @@ Rounds are the rounds ``openentry round run`` holds: :func:`openentry.services.p
 :func:`openentry.rules.selection.rank` (who qualifies, in what order) over the pool as a table
 (:mod:`openentry.cluster.sweep_pool`). A rule overlay is applied inside each task
 (``rules.using_tree``: a context variable, which does not travel to another process).
+
+A **scheduled** scenario (the spec's ``schedule``) is its round held on each day of the schedule
+by :func:`openentry.services.rounds.hold_round`, the use case of a live round, over a
+:class:`~openentry.cluster.sweep_pool.LedgerPoolStore` that records each round's invitations in
+memory: who is in the pool at each round, who holds an ITA and who let one lapse are decided
+exactly as for live rounds, in one place. Each round scores the pool at its moment (profiles
+enter, age and leave with the days), so a scheduled scenario costs one scoring a round and
+shares none with the others: its task is given to whichever worker is free.
 """
 
 from __future__ import annotations
@@ -41,18 +50,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from distributed import as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from openentry import rules as rules_package
-from openentry.cluster.sweep_pool import pool_state, read_pool
+from openentry.cluster.sweep_pool import LedgerPoolStore, pool_state, read_pool
 from openentry.cluster.sweep_spec import Scenario
+from openentry.domain import Round
 from openentry.domain.rounds import Program
 from openentry.rules import selection
 from openentry.rules.overlay import parse_overlay
 from openentry.rules.tree import ParameterTree
+from openentry.services.eligibility import round_facts
 from openentry.services.pool import PoolState
-from openentry.services.rounds import qualifies
+from openentry.services.rounds import hold_round, qualifies
 
 if TYPE_CHECKING:
     from distributed import Client, Worker
@@ -112,6 +124,81 @@ def scenario_outcome(state: PoolState, scenario: Scenario) -> Row:
     }
 
 
+def held_rounds(table: pa.Table, scenario: Scenario) -> list[Round]:
+    """The scheduled scenario's rounds, held one after the other over ``table`` by the live
+    rounds' use case, each recording its invitations in the store's ledger for the next (under
+    the rules in use: call inside ``rules.using_tree``)."""
+    store = LedgerPoolStore(table)
+    held = []
+    for day in scenario.round_days():
+        spec = scenario.round_spec(day)
+        held.append(hold_round(store, spec, now=spec.at))
+    return held
+
+
+def schedule_outcome(table: pa.Table, scenario: Scenario, held: Sequence[Round]) -> Row:
+    """A scheduled scenario's row from its rounds (under the rules in use): ``cutoff`` the last
+    round's, ``cutoffs`` each round's; ``invited``, ``mean_crs`` and the program and category
+    counts over everyone invited, each on the day of the round that invited them (a category
+    counted over the rounds it is in force on); ``in_pool``, ``qualified`` and the rules version
+    those of the last round."""
+    ids = table.column("id")
+    nominated = np.asarray(
+        table.column("provincial_nomination").fill_null(False).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    by_program = dict.fromkeys(PROGRAMS, 0)
+    categories: dict[str, int] = {}
+    scores: list[int] = []
+    for result in held:
+        day = result.spec.at.date()
+        chosen = [invitation.candidate_id for invitation in result.invitations]
+        scores += [invitation.crs for invitation in result.invitations]
+        rows = pc.index_in(pa.array(chosen, pa.string()), value_set=ids).to_numpy(zero_copy_only=False)
+        keys = rules_package.at(day).eligibility.category_keys
+        # Only those invited are assessed again: the round's own scoring of the pool is not kept.
+        facts = round_facts(table.take(pa.array(rows, pa.int64())), day, keys)
+        for program in PROGRAMS:
+            if program != Program.PNP:
+                by_program[program] += int(np.count_nonzero(facts.programs[program]))
+        by_program[Program.PNP.value] += int(np.count_nonzero(nominated[rows]))
+        for key in keys:
+            categories[key] = categories.get(key, 0) + int(np.count_nonzero(facts.categories[key]))
+    last = held[-1]
+    assert scenario.schedule is not None
+    version = rules_package.at(last.spec.at.date()).version
+    return {
+        "scenario": scenario.name,
+        "scenario_index": scenario.index,
+        "overlay": scenario.overlay_name,
+        "overlay_sha256": scenario.overlay_sha256,
+        "hypothetical": bool(version.get("hypothetical", False)),
+        "kind": scenario.round.kind,
+        "program": scenario.round.program,
+        "category": scenario.round.category,
+        "size": scenario.size,
+        "day": scenario.day,
+        "schedule": scenario.schedule.label,
+        "rounds_held": len(held),
+        "last_day": last.spec.at.date(),
+        "in_pool": int(last.score_bands["total"]),
+        "qualified": int(last.eligible),
+        "invited": len(scores),
+        "cutoff": last.cutoff,
+        "cutoffs": [result.cutoff for result in held],
+        "mean_crs": float(np.mean(scores)) if scores else None,
+        **{f"invited_{program}": count for program, count in by_program.items()},
+        "categories": categories,
+        "rules_effective": datetime.date.fromisoformat(str(version["effective"])),
+        "rules_sha256": str(version["parameters_sha256"]),
+    }
+
+
+def run_schedule(table: pa.Table, scenario: Scenario, tree: ParameterTree | None) -> Row:
+    """A scheduled scenario under ``tree`` (None: the law), in this process."""
+    with rules_package.using_tree(tree):
+        return schedule_outcome(table, scenario, held_rounds(table, scenario))
+
+
 def overlay_tree(scenario: Scenario) -> ParameterTree | None:
     """The rules the scenario runs under: its overlay applied to the law (None: the law)."""
     if scenario.overlay_source is None:
@@ -127,8 +214,11 @@ def scored_pool(table: pa.Table, scenario: Scenario, tree: ParameterTree | None)
 
 
 def run_scenario(table: pa.Table, scenario: Scenario) -> Row:
-    """One scenario, in this process: the pool scored under its rules, then its round."""
+    """One scenario, in this process: the pool scored under its rules, then its round (or its
+    schedule's rounds)."""
     tree = overlay_tree(scenario)
+    if scenario.schedule is not None:
+        return run_schedule(table, scenario, tree)
     state = scored_pool(table, scenario, tree)
     with rules_package.using_tree(tree):
         return scenario_outcome(state, scenario)
@@ -216,6 +306,20 @@ class SweepWorkerPool(WorkerPlugin):
             self.scenarios += 1
             return state, tree
 
+    def run_scheduled(self, scenario: Scenario) -> Row:
+        """A scheduled scenario over this worker's pool: one scoring of the pool a round."""
+        assert self._lock is not None, "the plugin runs on a worker (setup not called)"
+        with self._lock:
+            tree = self.tree(scenario)
+            table = self.table()
+        started = time.perf_counter()
+        row = run_schedule(table, scenario, tree)
+        with self._lock:
+            self.scoring_seconds += time.perf_counter() - started
+            self.scorings += int(str(row["rounds_held"]))
+            self.scenarios += 1
+        return row
+
     def report(self) -> WorkerReport:
         return WorkerReport(
             self.reads, self.read_seconds, self.scorings, self.scoring_seconds, self.scenarios
@@ -226,6 +330,8 @@ def run_on_worker(scenario: Scenario, plugin: str) -> Row:
     """The task of one scenario: its round over the pool the worker's plugin holds."""
     holder = get_worker().plugins[plugin]
     assert isinstance(holder, SweepWorkerPool)
+    if scenario.schedule is not None:
+        return holder.run_scheduled(scenario)
     state, tree = holder.state(scenario)
     with rules_package.using_tree(tree):
         return scenario_outcome(state, scenario)
@@ -287,7 +393,8 @@ def run_sweep(
     try:
         workers = sorted(client.scheduler_info()["workers"])
         futures = []
-        for position, group in enumerate(_by_overlay(scenarios)):
+        single = [scenario for scenario in scenarios if scenario.schedule is None]
+        for position, group in enumerate(_by_overlay(single)):
             # Scoring the pool under an overlay is nearly all of a scenario's cost (a round over
             # scored arrays takes milliseconds): the overlay's scenarios are asked of one worker,
             # overlays in turn, which then scores the pool once for all of them. A preference
@@ -305,7 +412,19 @@ def run_sweep(
                 # overlays than STATES_KEPT would otherwise score some again.
                 priority=-position,
             )
-        scenario_of = {future.key: scenario for future, scenario in zip(futures, scenarios, strict=True)}
+        scheduled = [scenario for scenario in scenarios if scenario.schedule is not None]
+        if scheduled:
+            # A scheduled scenario scores the pool at each of its rounds and shares no scoring
+            # with the others: any free worker takes it.
+            futures += client.map(
+                run_on_worker,
+                scheduled,
+                plugin=plugin,
+                key=[f"{plugin}-scenario-{scenario.index}" for scenario in scheduled],
+                pure=False,
+            )
+        by_key = {f"{plugin}-scenario-{scenario.index}": scenario for scenario in scenarios}
+        scenario_of = {future.key: by_key[str(future.key)] for future in futures}
         rows: dict[int, Row] = {}
         failures: list[Failure] = []
         try:
@@ -352,6 +471,14 @@ FIXED_FIELDS: tuple[pa.Field, ...] = (
     pa.field("mean_crs", pa.float64()),
     *(pa.field(f"invited_{program}", pa.int64(), nullable=False) for program in PROGRAMS),
 )
+# The columns of a scheduled sweep (a spec with ``schedule``), placed after ``day``, and its
+# list of each round's cut-off, after ``cutoff``.
+SCHEDULE_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("schedule", pa.string()),
+    pa.field("rounds_held", pa.int32(), nullable=False),
+    pa.field("last_day", pa.date32(), nullable=False),
+)
+CUTOFFS_FIELD = pa.field("cutoffs", pa.list_(pa.int16()))
 RULES_FIELDS: tuple[pa.Field, ...] = (
     pa.field("rules_effective", pa.date32(), nullable=False),
     pa.field("rules_sha256", pa.string(), nullable=False),
@@ -368,16 +495,24 @@ def category_keys_of(rows: Sequence[Row]) -> list[str]:
     return list(keys)
 
 
-def output_schema(category_keys: Sequence[str]) -> pa.Schema:
+def output_schema(category_keys: Sequence[str], scheduled: bool = False) -> pa.Schema:
     """The output's columns: the fixed ones, one ``invited_category_KEY`` a category (null
-    where the category is not in force under a scenario's rules), then the rules version."""
+    where the category is not in force under a scenario's rules), then the rules version. A
+    ``scheduled`` sweep's also have :data:`SCHEDULE_FIELDS` after ``day`` and ``cutoffs``
+    after ``cutoff``; a sweep without a schedule writes the same columns as before schedules."""
+    fixed = list(FIXED_FIELDS)
+    if scheduled:
+        names = [field.name for field in fixed]
+        fixed.insert(names.index("cutoff") + 1, CUTOFFS_FIELD)
+        fixed[names.index("day") + 1 : names.index("day") + 1] = SCHEDULE_FIELDS
     categories = [pa.field(f"{CATEGORY_PREFIX}{key}", pa.int64()) for key in category_keys]
-    return pa.schema([*FIXED_FIELDS, *categories, *RULES_FIELDS])
+    return pa.schema([*fixed, *categories, *RULES_FIELDS])
 
 
 def rows_table(rows: Sequence[Row]) -> pa.Table:
-    """The rows as the output's table (:func:`output_schema`)."""
+    """The rows as the output's table (:func:`output_schema`; scheduled when the rows are)."""
     keys = category_keys_of(rows)
+    scheduled = any("schedule" in row for row in rows)
     flat: list[Row] = []
     for row in rows:
         categories = row["categories"]
@@ -385,4 +520,4 @@ def rows_table(rows: Sequence[Row]) -> pa.Table:
         item = {name: value for name, value in row.items() if name != "categories"}
         item.update({f"{CATEGORY_PREFIX}{key}": categories.get(key) for key in keys})
         flat.append(item)
-    return pa.Table.from_pylist(flat, schema=output_schema(keys))
+    return pa.Table.from_pylist(flat, schema=output_schema(keys, scheduled))

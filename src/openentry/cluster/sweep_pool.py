@@ -7,6 +7,13 @@ the storage they read, :class:`TablePoolStore`: every profile of the table stand
 ``submitted_at``, with no round held, no invitation, nomination or withdrawal recorded (each
 scenario is a first round over the pool as the file gives it; a profile nominated in the file
 carries its ``provincial_nomination``).
+
+A scheduled scenario holds its rounds one after the other with
+:func:`openentry.services.rounds.hold_round`, the use case of a live round, over a
+:class:`LedgerPoolStore`: the same table, and a ledger in memory that records each round and its
+invitations, so that the next round reads them as a live round reads the database (an ITA still
+valid keeps its holder from the round; one past its validity counts as let lapse). Nobody
+accepts, declines, is nominated or withdraws in between: nothing but the rounds is recorded.
 """
 
 from __future__ import annotations
@@ -14,12 +21,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as parquet
 
-from openentry.db.pool_repository import conformed
+from openentry.db.models import RoundRow
+from openentry.db.pool_repository import IssuedInvitation, conformed
 from openentry.services.pool import PoolState, TablePoolStore, state_of
 
 # The columns a pool must have: every profile is ranked by submission, and named by its id.
@@ -70,3 +79,46 @@ def pool_state(table: pa.Table, at: datetime.datetime, categories: Sequence[str]
     every profile's CRS, programs and the ``categories`` asked for on the day, and who is in
     the pool (:func:`openentry.services.pool.state_of`, as for a live round)."""
     return state_of(TablePoolStore(table), at, categories=categories)
+
+
+class LedgerPoolStore(TablePoolStore):
+    """The pool over one table with a ledger in memory (the
+    :class:`~openentry.db.pool_repository.PoolStore` a live round writes to): the rounds held and
+    their invitations, read back as the database would give them. One store a scheduled
+    scenario, in one thread (``lock`` serialises nothing: there is no other writer)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        super().__init__(table)
+        self.rounds: list[RoundRow] = []
+        self.invitations: list[IssuedInvitation] = []
+
+    def lock(self, wait: bool = True) -> int:
+        return self.rounds[-1].number if self.rounds else 0
+
+    def latest_round(self) -> tuple[int, datetime.datetime] | None:
+        if not self.rounds:
+            return None
+        latest = max(self.rounds, key=lambda row: (row.held_at, row.number))
+        return latest.number, latest.held_at
+
+    def invitations_until(self, at: datetime.datetime) -> list[IssuedInvitation]:
+        """Every invitation issued at or before ``at``, in the order issued (no withdrawal is
+        recorded, so none is left out)."""
+        return [invitation for invitation in self.invitations if invitation.issued_at <= at]
+
+    def round_by_key(self, key: str) -> RoundRow | None:
+        return next((row for row in self.rounds if row.request_key == key), None)
+
+    def add_round(self, row: RoundRow, invitations: Sequence[dict[str, object]]) -> None:
+        """Record a round and its invitations, each numbered in the order issued."""
+        self.rounds.append(row)
+        for invitation in invitations:
+            self.invitations.append(
+                IssuedInvitation(
+                    id=len(self.invitations) + 1,
+                    candidate_id=str(invitation["candidate_id"]),
+                    kind=str(invitation["kind"]),
+                    expires_on=cast(datetime.date, invitation["expires_on"]),
+                    issued_at=cast(datetime.datetime, invitation["issued_at"]),
+                )
+            )

@@ -1,4 +1,5 @@
-"""A sweep's specification: a grid of scenarios (rule overlays × round kinds × sizes) on one day.
+"""A sweep's specification: a grid of scenarios (rule overlays × round kinds × sizes, and
+optionally × schedules) from one day.
 
 The spec is a YAML file (docs/sweeps.md)::
 
@@ -11,6 +12,11 @@ The spec is a YAML file (docs/sweeps.md)::
       - {kind: program, program: cec}
       - {kind: category, category: french}
     sizes: [1500, 3000, 7500]
+    schedule: {rounds: 6, every_days: 14}   # optional: a schedule, or a list of them
+
+Without ``schedule`` each scenario is one round on ``day``. With it, each scenario is its round
+held ``rounds`` times, every ``every_days`` days from ``day``, over the same pool, the ledger of
+the earlier rounds kept (``cluster/sweep.py``).
 
 Everything is checked before a single scenario runs: every key of the spec, every overlay (read
 and applied to the law by :func:`openentry.rules.overlay.parse_overlay`, which names the overlay
@@ -36,8 +42,13 @@ from openentry.domain.rounds import FEDERAL_KINDS, RoundKind, RoundSpec, RoundSp
 from openentry.rules.overlay import OverlayError, RulesOverlay, parse_overlay
 
 # ``day`` rather than ``on``: YAML 1.1 (PyYAML) reads a bare ``on`` key as the boolean true.
-SPEC_KEYS = ("day", "overlays", "rounds", "sizes")
+SPEC_KEYS = ("day", "overlays", "rounds", "sizes", "schedule")
 ROUND_KEYS = ("kind", "program", "category")
+SCHEDULE_KEYS = ("rounds", "every_days")
+# The most rounds a schedule holds: a year of weekly rounds. Each round scores the whole pool
+# again, so a longer schedule is hours on a large pool; and the pool's profiles leave it after
+# a year (the law's pool duration) anyway.
+MAX_SCHEDULED_ROUNDS = 52
 # A sweep runs the federal rounds, which invite a number of candidates; a provincial draw picks
 # by score range and occupation lists rather than by size.
 SWEPT_KINDS: tuple[str, ...] = FEDERAL_KINDS
@@ -67,8 +78,35 @@ class SweptRound:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """Rounds of one kind and size held one after the other: ``rounds`` of them, ``every_days``
+    days apart (None when there is one round)."""
+
+    rounds: int
+    every_days: int | None = None
+
+    @property
+    def label(self) -> str:
+        """``6 rounds every 14 days``, ``1 round``: the output's ``schedule`` column."""
+        if self.rounds == 1:
+            return "1 round"
+        return f"{self.rounds} rounds every {self.every_days} days"
+
+    @property
+    def tag(self) -> str:
+        """``6x14d``, ``1x``: the last part of a scheduled scenario's name."""
+        return f"{self.rounds}x" if self.rounds == 1 else f"{self.rounds}x{self.every_days}d"
+
+    def days(self, first: datetime.date) -> list[datetime.date]:
+        """The rounds' days, the first on ``first``."""
+        step = datetime.timedelta(days=self.every_days or 0)
+        return [first + step * position for position in range(self.rounds)]
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """One round of the grid: under one overlay (None: the law), of one kind and size, on one day."""
+    """One round of the grid: under one overlay (None: the law), of one kind and size, on one day;
+    or, with a ``schedule``, that round held on each day of the schedule from ``day``."""
 
     index: int
     overlay_name: str
@@ -78,25 +116,37 @@ class Scenario:
     round: SweptRound
     size: int
     day: datetime.date
+    schedule: Schedule | None = None
 
     @property
     def name(self) -> str:
-        """``canadian_work/program:cec/3000``: how outputs and failures name the scenario."""
-        return f"{self.overlay_name}/{self.round.label}/{self.size}"
+        """``canadian_work/program:cec/3000`` (``.../3000/6x14d`` with a schedule): how outputs
+        and failures name the scenario."""
+        name = f"{self.overlay_name}/{self.round.label}/{self.size}"
+        return name if self.schedule is None else f"{name}/{self.schedule.tag}"
 
     @property
     def moment(self) -> datetime.datetime:
         """The round is held at the start of its day (UTC): a profile submitted that day is not in it."""
-        return datetime.datetime.combine(self.day, datetime.time(0, 0), tzinfo=datetime.UTC)
+        return _start_of(self.day)
 
-    def round_spec(self) -> RoundSpec:
+    def round_days(self) -> list[datetime.date]:
+        """The days of the scenario's rounds: ``day`` alone, or each day of its schedule."""
+        return [self.day] if self.schedule is None else self.schedule.days(self.day)
+
+    def round_spec(self, day: datetime.date | None = None) -> RoundSpec:
+        """The scenario's round on ``day`` (default: its first)."""
         return RoundSpec.create(
-            at=self.moment,
+            at=_start_of(day or self.day),
             kind=self.round.kind,
             size=self.size,
             program=self.round.program,
             category=self.round.category,
         )
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -111,35 +161,40 @@ class SweptOverlay:
 
 @dataclass(frozen=True)
 class SweepSpec:
-    """A checked spec: the day, the overlays by name, the rounds and the sizes."""
+    """A checked spec: the day, the overlays by name, the rounds, the sizes and the schedules
+    (empty: no ``schedule`` key, each scenario one round)."""
 
     path: str
     day: datetime.date
     overlays: tuple[SweptOverlay, ...]
     rounds: tuple[SweptRound, ...]
     sizes: tuple[int, ...]
+    schedules: tuple[Schedule, ...] = ()
 
     def scenarios(self) -> list[Scenario]:
         """Every scenario, overlay by overlay (the order the plot and the output keep): the
         scenarios of one overlay run one after the other, so a worker scores the pool under an
         overlay once for all of them."""
         found: list[Scenario] = []
+        schedules: tuple[Schedule | None, ...] = self.schedules or (None,)
         for choice in self.overlays:
             overlay = choice.overlay
             for swept in self.rounds:
                 for size in self.sizes:
-                    found.append(
-                        Scenario(
-                            index=len(found),
-                            overlay_name=choice.name,
-                            overlay_path=None if overlay is None else overlay.path,
-                            overlay_source=choice.source,
-                            overlay_sha256=None if overlay is None else overlay.short_digest,
-                            round=swept,
-                            size=size,
-                            day=self.day,
+                    for schedule in schedules:
+                        found.append(
+                            Scenario(
+                                index=len(found),
+                                overlay_name=choice.name,
+                                overlay_path=None if overlay is None else overlay.path,
+                                overlay_source=choice.source,
+                                overlay_sha256=None if overlay is None else overlay.short_digest,
+                                round=swept,
+                                size=size,
+                                day=self.day,
+                                schedule=schedule,
+                            )
                         )
-                    )
         return found
 
 
@@ -251,24 +306,67 @@ def _sizes(raw: object, where: str) -> tuple[int, ...]:
     return tuple(sizes)
 
 
+def _schedule(raw: object, where: str) -> Schedule:
+    if not isinstance(raw, dict):
+        raise SweepSpecError(f"{where}: must be a mapping like {{rounds: 6, every_days: 14}}")
+    unknown = sorted(str(key) for key in raw if key not in SCHEDULE_KEYS)
+    if unknown:
+        raise SweepSpecError(
+            f"{where}: unknown key {unknown[0]!r}; a schedule has {', '.join(SCHEDULE_KEYS)}"
+        )
+    if "rounds" not in raw:
+        raise SweepSpecError(f"{where}.rounds: missing")
+    rounds = raw["rounds"]
+    if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= MAX_SCHEDULED_ROUNDS:
+        raise SweepSpecError(
+            f"{where}.rounds: {_brief(rounds)} is not a number of rounds (1 to {MAX_SCHEDULED_ROUNDS})"
+        )
+    every = raw.get("every_days")
+    if every is None:
+        if rounds > 1:
+            raise SweepSpecError(f"{where}.every_days: missing (the days between two rounds)")
+        return Schedule(1)
+    if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+        raise SweepSpecError(f"{where}.every_days: {_brief(every)} is not a number of days (1 or more)")
+    return Schedule(rounds, every if rounds > 1 else None)
+
+
+def _schedules(raw: object, where: str) -> tuple[Schedule, ...]:
+    """One schedule (a mapping) or a list of them."""
+    if isinstance(raw, dict):
+        return (_schedule(raw, where),)
+    if not isinstance(raw, list) or not raw:
+        raise SweepSpecError(
+            f"{where}: must be a schedule like {{rounds: 6, every_days: 14}}, or a list of them"
+        )
+    schedules: list[Schedule] = []
+    for position, item in enumerate(raw):
+        schedule = _schedule(item, f"{where}[{position}]")
+        if schedule in schedules:
+            raise SweepSpecError(f"{where}[{position}]: {schedule.label} is listed twice")
+        schedules.append(schedule)
+    return tuple(schedules)
+
+
 def _check_categories(
     rounds: tuple[SweptRound, ...],
     overlays: tuple[SweptOverlay, ...],
-    day: datetime.date,
+    days: list[datetime.date],
     path: str,
 ) -> None:
-    """Every category round's category is in force on the day under every overlay."""
+    """Every category round's category is in force on every round's day under every overlay."""
     for choice in overlays:
         overlay = choice.overlay
-        with rules_package.using_tree(None if overlay is None else overlay.tree):
-            keys = rules_package.at(day).eligibility.category_keys
-        for position, swept in enumerate(rounds):
-            if swept.category is not None and swept.category not in keys:
-                under = "" if overlay is None else f" under overlay {choice.name}"
-                raise SweepSpecError(
-                    f"{path}: rounds[{position}].category: {swept.category!r} is not a category in force "
-                    f"on {day.isoformat()}{under}; expected one of {', '.join(keys)}"
-                )
+        for day in days:
+            with rules_package.using_tree(None if overlay is None else overlay.tree):
+                keys = rules_package.at(day).eligibility.category_keys
+            for position, swept in enumerate(rounds):
+                if swept.category is not None and swept.category not in keys:
+                    under = "" if overlay is None else f" under overlay {choice.name}"
+                    raise SweepSpecError(
+                        f"{path}: rounds[{position}].category: {swept.category!r} is not a category in "
+                        f"force on {day.isoformat()}{under}; expected one of {', '.join(keys)}"
+                    )
 
 
 def parse_spec(content: bytes, path: str, folder: Path) -> SweepSpec:
@@ -298,9 +396,11 @@ def parse_spec(content: bytes, path: str, folder: Path) -> SweepSpec:
         if swept in rounds[:position]:
             raise SweepSpecError(f"{path}: rounds[{position}]: {swept.label} is listed twice")
     sizes = _sizes(document["sizes"], f"{path}: sizes")
+    schedules = _schedules(document["schedule"], f"{path}: schedule") if "schedule" in document else ()
     overlays = _overlays(document.get("overlays"), folder, f"{path}: overlays")
-    _check_categories(rounds, overlays, day, path)
-    return SweepSpec(path=path, day=day, overlays=overlays, rounds=rounds, sizes=sizes)
+    days = sorted({round_day for schedule in schedules for round_day in schedule.days(day)} | {day})
+    _check_categories(rounds, overlays, days, path)
+    return SweepSpec(path=path, day=day, overlays=overlays, rounds=rounds, sizes=sizes, schedules=schedules)
 
 
 def load_spec(path: str | Path) -> SweepSpec:
