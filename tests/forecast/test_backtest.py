@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from openentry.forecast.backtest import Backtest, backtest
+from openentry.forecast.kinds import key_of
 from openentry.history.rounds import PublishedRound
 from tests.forecast.conftest import Invoke
 
@@ -111,3 +112,25 @@ def test_calibration_against_the_past_years_frequency(rounds: list[PublishedRoun
     for value in (*calibration.brier.values(), *calibration.baseline_brier.values()):
         assert 0.0 <= value <= 1.0
     assert calibration.events["30"] == calibration.events["90"] > 0
+
+
+def test_the_chances_of_one_kind_are_scored_for_that_kind_alone(rounds: list[PublishedRound]) -> None:
+    """``--kind`` scores the chances of that kind's rounds only: the kinds' events add up to the
+    whole backtest's, and so do their squared errors (Brier x events, to the rounding of 4
+    decimals)."""
+    start = datetime.date(2026, 1, 1)
+    whole = backtest(rounds, start, END, given_size=True, calibrate=True)
+    assert whole.calibration is not None
+    kinds = {key for key in map(key_of, rounds) if key is not None}
+    by_kind = {}
+    for key in sorted(kinds, key=str):
+        result = backtest(rounds, start, END, given_size=True, calibrate=True, only=key)
+        if result.calibration is not None:
+            by_kind[key.key] = result.calibration
+    assert len(by_kind) >= 3
+    for horizon in ("30", "90"):
+        assert sum(part.events[horizon] for part in by_kind.values()) == whole.calibration.events[horizon]
+        total = sum(part.brier[horizon] * part.events[horizon] for part in by_kind.values())
+        whole_total = whole.calibration.brier[horizon] * whole.calibration.events[horizon]
+        assert total == pytest.approx(whole_total, abs=0.5)
+    assert len({part.brier["30"] for part in by_kind.values()}) > 1

@@ -225,11 +225,16 @@ def _invited_within(
     return result
 
 
-def _calibrate_origin(view: PoolView, future: Sequence[RoundRecord], sums: _CalibrationSums) -> None:
-    """Add one origin's events (every kind held in the year before, a grid of scores)."""
+def _calibrate_origin(
+    view: PoolView, future: Sequence[RoundRecord], sums: _CalibrationSums, only: RoundKey | None = None
+) -> None:
+    """Add one origin's events (every kind held in the year before, or ``only`` that one, a grid
+    of scores)."""
     year_start = view.day - datetime.timedelta(days=YEAR_DAYS)
     longest = max(CALIBRATION_HORIZONS)
     for key in view.kinds_since(year_start):
+        if only is not None and key != only:
+            continue
         past = [
             record
             for record in view.rounds_of(key)
@@ -262,8 +267,11 @@ def backtest(
     end: datetime.date | None = None,
     given_size: bool = False,
     calibrate: bool = True,
+    only: RoundKey | None = None,
 ) -> Backtest:
-    """Forecast every round dated ``start`` to ``end`` (inclusive) from the days before it."""
+    """Forecast every round dated ``start`` to ``end`` (inclusive) from the days before it; with
+    ``only``, the chances are scored for that kind of round alone (the cut-offs of every kind are
+    still forecast: callers keep the kind's)."""
     days = rounds_by_day(rounds)
     last_day = days[-1][0] if days else start
     end = end or last_day
@@ -289,7 +297,7 @@ def backtest(
             origin = origins.pop(0)
             if model.has_pool:
                 future = [record for record in records if record.date >= origin]
-                _calibrate_origin(model.view(origin), future, sums)
+                _calibrate_origin(model.view(origin), future, sums, only)
                 used_origins += 1
         if day > end:
             break
@@ -303,7 +311,7 @@ def backtest(
                     unmatched.append((item.number, item.date, key.key))
         model.observe(day, published)
     calibration = None
-    if calibrate and used_origins:
+    if calibrate and used_origins and all(sums.events[h] for h in CALIBRATION_HORIZONS):
         calibration = Calibration(
             brier={str(h): round(sums.model[h] / sums.events[h], 4) for h in CALIBRATION_HORIZONS},
             baseline_brier={

@@ -182,7 +182,7 @@ def run_backtest(
             f"{last_day.isoformat()})"
         )
     wanted = _known_kind(usable, kind, "--kind") if kind is not None else None
-    result = backtest(usable, start, end, given_size=given_size, calibrate=calibrate)
+    result = backtest(usable, start, end, given_size=given_size, calibrate=calibrate, only=wanted)
     if wanted is None:
         return result
     return Backtest(
