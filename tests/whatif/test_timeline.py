@@ -297,3 +297,55 @@ def test_chunks_of_profiles_give_the_same_timelines(monkeypatch: pytest.MonkeyPa
     whole = timeline_profiles(raw, START, 3, require_id=True)
     monkeypatch.setattr(timeline_service, "ROWS_PER_PASS", 200)
     assert timeline_profiles(raw, START, 3, require_id=True) == whole
+
+
+def test_a_rule_overlay_is_a_change_of_the_law_on_its_date_even_after_the_law_was_read() -> None:
+    """The law's dates are read once per tree: a timeline under an overlay, in a process that
+    already drew one under the law, still sees the overlay's date (mid-month, so no other candidate
+    day falls on it). The sample profile (married, 3 years of Canadian work) gets 80 points for
+    them from 2027-01-15 instead of 56."""
+    import json
+    from pathlib import Path
+
+    from openentry import rules
+    from openentry.rules.overlay import parse_overlay
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    profile = json.loads((examples / "profile.json").read_text(encoding="utf-8"))
+    start = datetime.date(2026, 12, 1)
+    [law] = timeline_profiles([RawProfile(profile)], start, 3)
+    assert [event["on"] for event in law["events"]] == []  # type: ignore[union-attr]
+    text = (examples / "overlays" / "canadian_work.yaml").read_text(encoding="utf-8")
+    overlay = parse_overlay(text.replace("2027-01-01", "2027-01-15").encode(), "mid-month.yaml")
+    with rules.using_tree(overlay.tree):
+        [changed] = timeline_profiles([RawProfile(profile)], start, 3)
+    assert changed["events"] == [
+        {
+            "on": "2027-01-15",
+            "total": 507,
+            "delta": 24,
+            "why": [
+                "the law changes on 2027-01-15: crs.core.canadian_work",
+                "Canadian work experience: 56 to 80 points",
+            ],
+            "lines": {"core.canadian_work": 24},
+            "gained": [],
+            "lost": [],
+            "in_pool": False,
+        }
+    ]
+
+
+def test_a_profile_out_of_the_pool_already_does_not_leave_it_again() -> None:
+    """maria-santos, submitted 2025-06-02, is out of the pool from 2026-06-02 (12 months); when
+    her first-language result expires on 2027-04-26 she stops meeting every program, said as
+    such, not as leaving the pool."""
+    import json
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    profile = json.loads((examples / "profile.json").read_text(encoding="utf-8"))
+    [line] = timeline_profiles([RawProfile(profile)], datetime.date(2027, 4, 1), 1)
+    [event] = [event for event in line["events"] if event["on"] == "2027-04-26"]  # type: ignore[union-attr]
+    assert event["why"][-2:] == ["no longer meets FSW", "meets none of FSW, CEC, FST"]
+    assert event["in_pool"] is False

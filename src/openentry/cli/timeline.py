@@ -8,6 +8,7 @@ import typer
 
 from openentry.cli.dates import day_help
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
+from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, rules_overlay
 from openentry.services.timeline import DEFAULT_MONTHS, MAXIMUM_MONTHS, timeline_profiles
 
 
@@ -23,6 +24,7 @@ def timeline(
         int,
         typer.Option("--months", metavar="N", help=f"Length of the window in months, 1 to {MAXIMUM_MONTHS}"),
     ] = DEFAULT_MONTHS,
+    rules_overlay_path: RulesOverlayOption = None,
 ) -> None:
     """
     The days on which each profile's CRS, programs or categories change, and its total
@@ -31,13 +33,16 @@ def timeline(
     Age follows birth_date, work follows work_history (an open job keeps accruing), a language
     result stops counting when it is 2 years old, the profile leaves the pool 12 months after
     submitted_at, and dated changes of the law apply on their day. Input and errors as for
-    openentry score.
+    openentry score. With --rules-overlay, the law as the overlay changes it (its dates are
+    changes of the law too), each line marked hypothetical.
     """
     if not 1 <= months <= MAXIMUM_MONTHS:
         raise UsageError(f"--months: {months} is outside 1 to {MAXIMUM_MONTHS}")
     day = parse_day(start, "--from")
-    given = read_profiles(path)
-    results = timeline_profiles(given.profiles, day, months, require_id=given.is_batch)
-    write_json_lines(results)
+    with rules_overlay(rules_overlay_path) as overlay:
+        given = read_profiles(path)
+        results = timeline_profiles(given.profiles, day, months, require_id=given.is_batch)
+    marks = hypothetical_fields(overlay)
+    write_json_lines([{**result, **marks} for result in results] if marks else results)
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)

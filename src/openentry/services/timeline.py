@@ -56,6 +56,7 @@ from openentry.rules.events import (
     work_windows,
 )
 from openentry.rules.language import whole_years_between
+from openentry.rules.tree import ParameterTree
 from openentry.services.scoring import RawProfile, validate_profiles
 from openentry.services.whatif import (
     LANGUAGE_SLOTS,
@@ -193,16 +194,36 @@ class _ProfileDays:
     pool_exit_months: int
 
 
-@functools.cache
 def _effective_dates() -> tuple[datetime.date, ...]:
-    """The days on which the law changes (the parameter tree's, read once)."""
-    return current_tree().effective_dates()
-
-
-@functools.cache
-def _changed_parameters(day: datetime.date) -> tuple[str, ...]:
+    """The days on which the law in use changes (the tree's; a rule overlay's dates included)."""
     tree = current_tree()
-    return tuple(name for name in tree if day in tree[name].effective_dates and day != tree.first_day)
+    return _effective_dates_of(tree.digest, tree)
+
+
+def _changed_parameters(day: datetime.date) -> tuple[str, ...]:
+    """The parameters of the law in use that change on ``day``."""
+    tree = current_tree()
+    return _changed_parameters_of(tree.digest, tree, day)
+
+
+# Read once per tree, keyed by its digest (the law's, or a rule overlay's): the tree object
+# itself is not hashable, and a process may use several (the law, then an overlay).
+_DATES_BY_DIGEST: dict[str, tuple[datetime.date, ...]] = {}
+_CHANGES_BY_DIGEST: dict[tuple[str, datetime.date], tuple[str, ...]] = {}
+
+
+def _effective_dates_of(digest: str, tree: ParameterTree) -> tuple[datetime.date, ...]:
+    if digest not in _DATES_BY_DIGEST:
+        _DATES_BY_DIGEST[digest] = tree.effective_dates()
+    return _DATES_BY_DIGEST[digest]
+
+
+def _changed_parameters_of(digest: str, tree: ParameterTree, day: datetime.date) -> tuple[str, ...]:
+    if (digest, day) not in _CHANGES_BY_DIGEST:
+        _CHANGES_BY_DIGEST[(digest, day)] = tuple(
+            name for name in tree if day in tree[name].effective_dates and day != tree.first_day
+        )
+    return _CHANGES_BY_DIGEST[(digest, day)]
 
 
 @dataclass(frozen=True)
@@ -523,7 +544,13 @@ def _key_order(key: str) -> tuple[int, str]:
 
 
 def _why(
-    profile: Profile, days: _ProfileDays, outcome: _Outcome, previous: int, row: int, day: datetime.date
+    profile: Profile,
+    days: _ProfileDays,
+    outcome: _Outcome,
+    previous: int,
+    row: int,
+    day: datetime.date,
+    was_in_pool: bool,
 ) -> list[str]:
     """The reasons of a change between two consecutive candidate days: what moved, then what it did."""
     reasons: list[str] = []
@@ -561,7 +588,11 @@ def _why(
     reasons += _met_words(outcome.met[row] - outcome.met[previous], gained=True)
     reasons += _met_words(outcome.met[previous] - outcome.met[row], gained=False)
     if outcome.meets_a_program[previous] and not outcome.meets_a_program[row]:
-        reasons.append("leaves the pool: meets none of FSW, CEC, FST")
+        # Said as leaving the pool only by a profile in it the day before (one 12 months old
+        # has left already).
+        reasons.append(
+            "leaves the pool: meets none of FSW, CEC, FST" if was_in_pool else "meets none of FSW, CEC, FST"
+        )
     return reasons
 
 
@@ -603,7 +634,7 @@ def _timeline_of(
                 on=day,
                 total=total,
                 delta=total - before,
-                why=tuple(_why(profile, days, outcome, previous, row, day)),
+                why=tuple(_why(profile, days, outcome, previous, row, day, bool(in_pool[offset - 1]))),
                 lines=lines,
                 gained=tuple(sorted(met - met_before, key=_key_order)),
                 lost=tuple(sorted(met_before - met, key=_key_order)),
