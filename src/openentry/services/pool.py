@@ -352,10 +352,12 @@ class PoolState:
 
 
 def _members(ids: NDArray[np.object_], chosen: frozenset[str]) -> NDArray[np.bool_]:
-    """Which of ``ids`` are in ``chosen``."""
+    """Which of ``ids`` are in ``chosen``. A set lookup per id: numpy's isin over arrays of
+    Python strings took 27 s for 200,000 ids against 15,000 invited (a ledger after a few rounds),
+    this about 20 ms."""
     if not chosen:
         return np.zeros(len(ids), dtype=bool)
-    return np.asarray(np.isin(ids, np.array(sorted(chosen), dtype=object)), dtype=bool)
+    return np.fromiter((candidate in chosen for candidate in ids), dtype=bool, count=len(ids))
 
 
 def _with_nominations(table: pa.Table, ids: NDArray[np.object_], nominated: frozenset[str]) -> pa.Table:
