@@ -44,7 +44,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,6 +83,21 @@ Row = dict[str, object]
 # One scenario
 
 
+def _scenario_fields(scenario: Scenario, version: Mapping[str, object]) -> Row:
+    """The first columns of a scenario's row: which scenario, under which rules, which round."""
+    return {
+        "scenario": scenario.name,
+        "scenario_index": scenario.index,
+        "overlay": scenario.overlay_name,
+        "overlay_sha256": scenario.overlay_sha256,
+        "hypothetical": bool(version.get("hypothetical", False)),
+        "kind": scenario.round.kind,
+        "program": scenario.round.program,
+        "category": scenario.round.category,
+        "size": scenario.size,
+        "day": scenario.day,
+    }
+
 def scenario_outcome(state: PoolState, scenario: Scenario) -> Row:
     """The round of ``scenario`` held over ``state`` (the pool scored under the scenario's rules
     on its day), as one output row: the cut-off (the CRS of the last candidate invited), how
@@ -102,16 +117,7 @@ def scenario_outcome(state: PoolState, scenario: Scenario) -> Row:
     keys = state.rules.eligibility.category_keys
     version = state.rules.version
     return {
-        "scenario": scenario.name,
-        "scenario_index": scenario.index,
-        "overlay": scenario.overlay_name,
-        "overlay_sha256": scenario.overlay_sha256,
-        "hypothetical": bool(version.get("hypothetical", False)),
-        "kind": scenario.round.kind,
-        "program": scenario.round.program,
-        "category": scenario.round.category,
-        "size": scenario.size,
-        "day": scenario.day,
+        **_scenario_fields(scenario, version),
         "in_pool": int(np.count_nonzero(state.in_pool)),
         "qualified": int(np.count_nonzero(allowed)),
         "invited": len(invited),
@@ -167,16 +173,7 @@ def schedule_outcome(table: pa.Table, scenario: Scenario, held: Sequence[Round])
     assert scenario.schedule is not None
     version = rules_package.at(last.spec.at.date()).version
     return {
-        "scenario": scenario.name,
-        "scenario_index": scenario.index,
-        "overlay": scenario.overlay_name,
-        "overlay_sha256": scenario.overlay_sha256,
-        "hypothetical": bool(version.get("hypothetical", False)),
-        "kind": scenario.round.kind,
-        "program": scenario.round.program,
-        "category": scenario.round.category,
-        "size": scenario.size,
-        "day": scenario.day,
+        **_scenario_fields(scenario, version),
         "schedule": scenario.schedule.label,
         "rounds_held": len(held),
         "last_day": last.spec.at.date(),

@@ -18,6 +18,7 @@ import datetime
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -26,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from openentry.cluster.sweep import Row
 
@@ -137,19 +139,26 @@ def _schedule_panel(
     axes.grid(True, alpha=0.3)
 
 
-def _write_schedule_plot(rows: Sequence[Row], path: Path) -> Path:
-    """The scheduled sweep's chart: one panel a round kind and size (see the module's doc)."""
-    panels = list(dict.fromkeys((_round_label(row), int(str(row["size"]))) for row in rows))
-    overlays = list(dict.fromkeys(str(row["overlay"]) for row in rows))
-    schedules = list(dict.fromkeys(str(row["schedule"]) for row in rows))
-    columns = min(len(panels), _MAX_COLUMNS) or 1
-    lines = max(1, math.ceil(len(panels) / columns))
+def _panels(count: int) -> tuple[Figure, Any, int, int]:
+    """A figure of ``count`` panels, at most ``_MAX_COLUMNS`` a line: the figure, its grid of
+    axes (always two-dimensional: lines x columns), the number of columns and of lines."""
+    columns = min(count, _MAX_COLUMNS) or 1
+    lines = max(1, math.ceil(count / columns))
     figure, grid = plt.subplots(
         lines,
         columns,
         figsize=(_PANEL_INCHES[0] * columns, _PANEL_INCHES[1] * lines + 0.9),
         squeeze=False,
     )
+    return figure, grid, columns, lines
+
+
+def _write_schedule_plot(rows: Sequence[Row], path: Path) -> Path:
+    """The scheduled sweep's chart: one panel a round kind and size (see the module's doc)."""
+    panels = list(dict.fromkeys((_round_label(row), int(str(row["size"]))) for row in rows))
+    overlays = list(dict.fromkeys(str(row["overlay"]) for row in rows))
+    schedules = list(dict.fromkeys(str(row["schedule"]) for row in rows))
+    figure, grid, columns, lines = _panels(len(panels))
     try:
         for index, (label, size) in enumerate(panels):
             axes = grid[index // columns][index % columns]
@@ -202,14 +211,7 @@ def write_plot(rows: Sequence[Row], path: Path) -> Path:
         return _write_schedule_plot(rows, path)
     labels = list(dict.fromkeys(_round_label(row) for row in rows))
     overlays = list(dict.fromkeys(str(row["overlay"]) for row in rows))
-    columns = min(len(labels), _MAX_COLUMNS) or 1
-    lines = max(1, math.ceil(len(labels) / columns))
-    figure, grid = plt.subplots(
-        lines,
-        columns,
-        figsize=(_PANEL_INCHES[0] * columns, _PANEL_INCHES[1] * lines + 0.9),
-        squeeze=False,
-    )
+    figure, grid, columns, lines = _panels(len(labels))
     try:
         for index, label in enumerate(labels):
             axes = grid[index // columns][index % columns]
