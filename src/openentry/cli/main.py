@@ -83,8 +83,8 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "sweep": LazyCommand(
         "openentry.cli.sweep",
         "sweep",
-        "Run a grid of rounds (rule overlays × round kinds × sizes) over a pool on a Dask cluster; "
-        "one row per scenario.",
+        "Run a grid of rounds (rule overlays × round kinds × sizes, optionally × schedules) over a "
+        "pool on a Dask cluster; one row per scenario.",
     ),
     "serve": LazyCommand(
         "openentry.cli.serve",
