@@ -153,6 +153,33 @@ def _panels(count: int) -> tuple[Figure, Any, int, int]:
     return figure, grid, columns, lines
 
 
+def _hide_unused(grid: Any, used: int, columns: int, lines: int) -> None:
+    """Hide the panels of the grid past the ``used`` first (the last line may be short)."""
+    for index in range(used, lines * columns):
+        grid[index // columns][index % columns].set_visible(False)
+
+
+def _legend_of(grid: Any) -> dict[str, Artist]:
+    """One legend entry a label, from every panel (a line may be missing from some)."""
+    legend: dict[str, Artist] = {}
+    for axes in grid.flat:
+        for handle, name in zip(*axes.get_legend_handles_labels(), strict=True):
+            legend.setdefault(name, handle)
+    return legend
+
+
+def _footnote(figure: Figure, text: str) -> None:
+    """A small grey line at the foot of the figure, under the legend, saying how to read it."""
+    figure.text(0.5, 0.01, text, ha="center", va="bottom", fontsize="small", color="dimgray")
+
+
+def _save(figure: Figure, path: Path) -> None:
+    """Save as PNG or SVG by the extension; an SVG without its date, so the same sweep draws the
+    same file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=DPI, metadata={"Date": None} if path.suffix == ".svg" else None)
+
+
 def _write_schedule_plot(rows: Sequence[Row], path: Path) -> Path:
     """The scheduled sweep's chart: one panel a round kind and size (see the module's doc)."""
     panels = list(dict.fromkeys((_round_label(row), int(str(row["size"]))) for row in rows))
@@ -165,12 +192,8 @@ def _write_schedule_plot(rows: Sequence[Row], path: Path) -> Path:
             chosen = [row for row in rows if _round_label(row) == label and row["size"] == size]
             _schedule_panel(axes, chosen, overlays, schedules)
             axes.set_title(f"{label}, {size:,} a round")
-        for index in range(len(panels), lines * columns):
-            grid[index // columns][index % columns].set_visible(False)
-        legend: dict[str, Artist] = {}
-        for axes in grid.flat:
-            for handle, name in zip(*axes.get_legend_handles_labels(), strict=True):
-                legend.setdefault(name, handle)
+        _hide_unused(grid, len(panels), columns, lines)
+        legend = _legend_of(grid)
         days = sorted({str(row["day"]) for row in rows})
         figure.suptitle(
             f"Cut-off at each round of a schedule from {', '.join(days)}, "
@@ -185,20 +208,13 @@ def _write_schedule_plot(rows: Sequence[Row], path: Path) -> Path:
             frameon=False,
         )
         if any(None in row["cutoffs"] for row in rows):  # type: ignore[operator]
-            figure.text(
-                0.5,
-                0.01,
-                "a break in a line: a round that invited no one (no candidate left who qualified)",
-                ha="center",
-                va="bottom",
-                fontsize="small",
-                color="dimgray",
+            _footnote(
+                figure, "a break in a line: a round that invited no one (no candidate left who qualified)"
             )
         legend_lines = math.ceil(len(legend) / _LEGEND_COLUMNS)
         bottom = (0.1 + 0.05 * legend_lines) / lines
         figure.tight_layout(rect=(0, bottom, 1, 1))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=DPI, metadata={"Date": None} if path.suffix == ".svg" else None)
+        _save(figure, path)
     finally:
         plt.close(figure)
     return path
@@ -217,12 +233,8 @@ def write_plot(rows: Sequence[Row], path: Path) -> Path:
             axes = grid[index // columns][index % columns]
             _panel(axes, [row for row in rows if _round_label(row) == label], overlays)
             axes.set_title(label)
-        for index in range(len(labels), lines * columns):
-            grid[index // columns][index % columns].set_visible(False)
-        legend: dict[str, Artist] = {}
-        for axes in grid.flat:
-            for handle, name in zip(*axes.get_legend_handles_labels(), strict=True):
-                legend.setdefault(name, handle)
+        _hide_unused(grid, len(labels), columns, lines)
+        legend = _legend_of(grid)
         days = sorted({str(row["day"]) for row in rows})
         figure.suptitle(f"Cut-off by round size, one line per rule overlay (rounds on {', '.join(days)})")
         short = any(row["invited"] != row["size"] for row in rows)
@@ -235,19 +247,12 @@ def write_plot(rows: Sequence[Row], path: Path) -> Path:
             frameon=False,
         )
         if short:
-            figure.text(
-                0.5,
-                0.01,
-                "hollow marker: fewer invited than the round's size (too few candidates qualified)",
-                ha="center",
-                va="bottom",
-                fontsize="small",
-                color="dimgray",
+            _footnote(
+                figure, "hollow marker: fewer invited than the round's size (too few candidates qualified)"
             )
         bottom = (0.16 if short else 0.1) / lines
         figure.tight_layout(rect=(0, bottom, 1, 1))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=DPI, metadata={"Date": None} if path.suffix == ".svg" else None)
+        _save(figure, path)
     finally:
         plt.close(figure)
     return path

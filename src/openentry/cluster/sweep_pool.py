@@ -1,4 +1,4 @@
-"""A pool read from a Parquet file, as the pool's use cases see it: no database, no ledger.
+"""A pool read from a Parquet file, as the pool's use cases see it: no database.
 
 A sweep runs rounds over a pool given as a table. Who is in the pool, who qualifies and who is
 invited are decided by the functions live rounds use (:func:`openentry.services.pool.state_of`,
