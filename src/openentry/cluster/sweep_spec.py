@@ -40,6 +40,7 @@ import yaml
 from openentry import rules as rules_package
 from openentry.domain.rounds import FEDERAL_KINDS, RoundKind, RoundSpec, RoundSpecError
 from openentry.rules.overlay import OverlayError, RulesOverlay, parse_overlay
+from openentry.rules.tree import brief
 
 # ``day`` rather than ``on``: YAML 1.1 (PyYAML) reads a bare ``on`` key as the boolean true.
 SPEC_KEYS = ("day", "overlays", "rounds", "sizes", "schedule")
@@ -198,14 +199,9 @@ class SweepSpec:
         return found
 
 
-def _brief(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _day(raw: object, where: str) -> datetime.date:
     if isinstance(raw, datetime.datetime):
-        raise SweepSpecError(f"{where}: {_brief(raw)} is a moment; give a day (YYYY-MM-DD)")
+        raise SweepSpecError(f"{where}: {brief(raw)} is a moment; give a day (YYYY-MM-DD)")
     if isinstance(raw, datetime.date):
         return raw
     if isinstance(raw, str):
@@ -213,7 +209,7 @@ def _day(raw: object, where: str) -> datetime.date:
             return datetime.date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise SweepSpecError(f"{where}: {_brief(raw)} is not a day (YYYY-MM-DD)")
+    raise SweepSpecError(f"{where}: {brief(raw)} is not a day (YYYY-MM-DD)")
 
 
 def _overlays(raw: object, folder: Path, where: str) -> tuple[SweptOverlay, ...]:
@@ -233,7 +229,7 @@ def _overlays(raw: object, folder: Path, where: str) -> tuple[SweptOverlay, ...]
             chosen.append(SweptOverlay(name))
             continue
         if not isinstance(value, str) or not value.strip():
-            raise SweepSpecError(f"{key}: {_brief(value)} is not a file name (or null for the law)")
+            raise SweepSpecError(f"{key}: {brief(value)} is not a file name (or null for the law)")
         chosen.append(_overlay(name, folder / value.strip(), value.strip(), key))
     return tuple(chosen)
 
@@ -272,11 +268,11 @@ def _round(raw: object, where: str, day: datetime.date) -> SweptRound:
                 f"{where}.kind: a sweep runs rounds of a size: {', '.join(SWEPT_KINDS)} (not provincial)"
             )
         raise SweepSpecError(
-            f"{where}.kind: {_brief(kind)} is not a round kind; expected one of {', '.join(SWEPT_KINDS)}"
+            f"{where}.kind: {brief(kind)} is not a round kind; expected one of {', '.join(SWEPT_KINDS)}"
         )
     for key in ("program", "category"):
         if key in raw and not isinstance(raw[key], str):
-            raise SweepSpecError(f"{where}.{key}: {_brief(raw[key])} is not a name")
+            raise SweepSpecError(f"{where}.{key}: {brief(raw[key])} is not a name")
     program, category = raw.get("program"), raw.get("category")
     try:
         spec = RoundSpec.create(
@@ -298,7 +294,7 @@ def _sizes(raw: object, where: str) -> tuple[int, ...]:
     for position, size in enumerate(raw):
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise SweepSpecError(
-                f"{where}[{position}]: {_brief(size)} is not a number of invitations (1 or more)"
+                f"{where}[{position}]: {brief(size)} is not a number of invitations (1 or more)"
             )
         if size in sizes:
             raise SweepSpecError(f"{where}[{position}]: {size} is listed twice")
@@ -319,7 +315,7 @@ def _schedule(raw: object, where: str) -> Schedule:
     rounds = raw["rounds"]
     if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= MAX_SCHEDULED_ROUNDS:
         raise SweepSpecError(
-            f"{where}.rounds: {_brief(rounds)} is not a number of rounds (1 to {MAX_SCHEDULED_ROUNDS})"
+            f"{where}.rounds: {brief(rounds)} is not a number of rounds (1 to {MAX_SCHEDULED_ROUNDS})"
         )
     every = raw.get("every_days")
     if every is None:
@@ -327,7 +323,7 @@ def _schedule(raw: object, where: str) -> Schedule:
             raise SweepSpecError(f"{where}.every_days: missing (the days between two rounds)")
         return Schedule(1)
     if not isinstance(every, int) or isinstance(every, bool) or every < 1:
-        raise SweepSpecError(f"{where}.every_days: {_brief(every)} is not a number of days (1 or more)")
+        raise SweepSpecError(f"{where}.every_days: {brief(every)} is not a number of days (1 or more)")
     return Schedule(rounds, every if rounds > 1 else None)
 
 

@@ -46,7 +46,7 @@ from openentry.rules.tree import (
     ParameterTree,
     Source,
     _as_date,
-    _brief,
+    brief,
     load_yaml,
     parse_sources,
 )
@@ -83,7 +83,7 @@ class RulesOverlay:
 
 def _parameter_name(key: object, where: str, tree: ParameterTree) -> str:
     if not isinstance(key, str) or not key.strip():
-        raise OverlayError(f"{where}: {_brief(key)} is not a parameter path (like crs/additional/sibling)")
+        raise OverlayError(f"{where}: {brief(key)} is not a parameter path (like crs/additional/sibling)")
     text = key.strip().removesuffix(".yaml")
     name = text.replace("/", ".")
     if name not in tree:
@@ -99,7 +99,7 @@ def _parameter_name(key: object, where: str, tree: ParameterTree) -> str:
 
 def _change(name: str, raw: object, where: str, first_day: datetime.date) -> ParameterChange:
     if not isinstance(raw, dict):
-        raise OverlayError(f"{where}: must be a mapping with keys reference and values, not {_brief(raw)}")
+        raise OverlayError(f"{where}: must be a mapping with keys reference and values, not {brief(raw)}")
     keys = {str(key) for key in raw}
     if keys != _ENTRY_KEYS:
         missing = sorted(_ENTRY_KEYS - keys)

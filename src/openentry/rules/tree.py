@@ -123,7 +123,7 @@ class Parameter:
         return tuple(entry.effective for entry in self.history)
 
 
-def _brief(value: object, limit: int = 60) -> str:
+def brief(value: object, limit: int = 60) -> str:
     """``repr(value)``, cut to ``limit`` characters so an error stays one readable line."""
     shown = repr(value)
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
@@ -139,7 +139,7 @@ def _source(raw: object, where: str) -> Source:
     if not isinstance(raw, dict):
         raise ParameterError(
             f"{where}: must be a mapping with keys title and url (optional: secondary, note), "
-            f"not {type(raw).__name__} {_brief(raw)}"
+            f"not {type(raw).__name__} {brief(raw)}"
         )
     keys = {str(key) for key in raw}
     unknown = sorted(keys - set(_SOURCE_KEYS))
@@ -150,17 +150,17 @@ def _source(raw: object, where: str) -> Source:
         raise ParameterError(f"{where}: missing keys {missing} (title and url are required)")
     title, url = raw["title"], raw["url"]
     if not isinstance(title, str) or not title.strip():
-        raise ParameterError(f"{where}: 'title' must be a non-empty text, not {_brief(title)}")
+        raise ParameterError(f"{where}: 'title' must be a non-empty text, not {brief(title)}")
     if not _is_web_address(url):
         raise ParameterError(
-            f"{where}: 'url' must be one web address starting with https:// or http://, not {_brief(url)}"
+            f"{where}: 'url' must be one web address starting with https:// or http://, not {brief(url)}"
         )
     secondary = raw.get("secondary", False)
     if not isinstance(secondary, bool):
-        raise ParameterError(f"{where}: 'secondary' must be true or false, not {_brief(secondary)}")
+        raise ParameterError(f"{where}: 'secondary' must be true or false, not {brief(secondary)}")
     note = raw.get("note")
     if note is not None and (not isinstance(note, str) or not note.strip()):
-        raise ParameterError(f"{where}: 'note' must be a non-empty text when given, not {_brief(note)}")
+        raise ParameterError(f"{where}: 'note' must be a non-empty text when given, not {brief(note)}")
     return Source(
         title=title.strip(), url=url, secondary=secondary, note=None if note is None else note.strip()
     )
@@ -184,7 +184,7 @@ def parse_sources(raw: object, where: str, *, allow_text: bool = False) -> tuple
     if not isinstance(raw, list) or not raw:
         expected = "a text or a non-empty list" if allow_text else "a non-empty list"
         raise ParameterError(
-            f"{where}: must be {expected} of sources, each a mapping with title and url, not {_brief(raw)}"
+            f"{where}: must be {expected} of sources, each a mapping with title and url, not {brief(raw)}"
         )
     sources: list[Source] = []
     for position, item in enumerate(raw, start=1):
