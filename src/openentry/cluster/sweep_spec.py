@@ -234,15 +234,21 @@ def _overlays(raw: object, folder: Path, where: str) -> tuple[SweptOverlay, ...]
     return tuple(chosen)
 
 
-def _overlay(name: str, file: Path, given: str, key: str) -> SweptOverlay:
+def _read(file: Path, named: str, wanted: str) -> bytes:
+    """The bytes of ``file``; a SweepSpecError naming it as ``named`` when it cannot be read
+    (``wanted``: what to give instead of a folder)."""
     try:
-        content = file.read_bytes()
+        return file.read_bytes()
     except FileNotFoundError:
-        raise SweepSpecError(f"{key}: {given}: no such file") from None
+        raise SweepSpecError(f"{named}: no such file") from None
     except IsADirectoryError:
-        raise SweepSpecError(f"{key}: {given}: is a folder; give a rule overlay's .yaml file") from None
+        raise SweepSpecError(f"{named}: is a folder; give {wanted}") from None
     except OSError as error:
-        raise SweepSpecError(f"{key}: {given}: cannot read it ({error.strerror or error})") from None
+        raise SweepSpecError(f"{named}: cannot read it ({error.strerror or error})") from None
+
+
+def _overlay(name: str, file: Path, given: str, key: str) -> SweptOverlay:
+    content = _read(file, f"{key}: {given}", "a rule overlay's .yaml file")
     try:
         overlay = parse_overlay(content, str(file))
     except OverlayError as error:
@@ -403,12 +409,4 @@ def load_spec(path: str | Path) -> SweepSpec:
     """The spec in the file at ``path``, checked (overlays relative to its folder)."""
     shown = str(path)
     file = Path(path)
-    try:
-        content = file.read_bytes()
-    except FileNotFoundError:
-        raise SweepSpecError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise SweepSpecError(f"{shown}: is a folder; give a sweep's .yaml file") from None
-    except OSError as error:
-        raise SweepSpecError(f"{shown}: cannot read it ({error.strerror or error})") from None
-    return parse_spec(content, shown, file.parent)
+    return parse_spec(_read(file, shown, "a sweep's .yaml file"), shown, file.parent)
