@@ -152,12 +152,10 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 @dataclass(frozen=True)
 class SweptOverlay:
-    """An overlay of the grid by its name in the spec, checked, with the bytes it was read from
-    (None for the law as it is)."""
+    """An overlay of the grid by its name in the spec, checked (None for the law as it is)."""
 
     name: str
     overlay: RulesOverlay | None = None
-    source: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +186,7 @@ class SweepSpec:
                                 index=len(found),
                                 overlay_name=choice.name,
                                 overlay_path=None if overlay is None else overlay.path,
-                                overlay_source=choice.source,
+                                overlay_source=None if overlay is None else overlay.content,
                                 overlay_sha256=None if overlay is None else overlay.short_digest,
                                 round=swept,
                                 size=size,
@@ -253,7 +251,7 @@ def _overlay(name: str, file: Path, given: str, key: str) -> SweptOverlay:
         overlay = parse_overlay(content, str(file))
     except OverlayError as error:
         raise SweepSpecError(f"{key}: {error}") from None
-    return SweptOverlay(name, overlay, content)
+    return SweptOverlay(name, overlay)
 
 
 def _in_spec_words(message: str) -> str:

@@ -33,7 +33,7 @@ import datetime
 import difflib
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -68,13 +68,15 @@ class ParameterChange:
 
 @dataclass(frozen=True)
 class RulesOverlay:
-    """A rule overlay read and checked: its file, the SHA-256 of its bytes, its changes and the
-    tree it makes of the package's law (``tree``: validated, hypothetical)."""
+    """A rule overlay read and checked: its file, the SHA-256 of its bytes, its changes, the
+    tree it makes of the package's law (``tree``: validated, hypothetical), and the bytes it was
+    read from (what a cluster's tasks parse again, where the file may not be reachable)."""
 
     path: str
     digest: str
     changes: tuple[ParameterChange, ...]
     tree: ParameterTree
+    content: bytes = field(repr=False)
 
     @property
     def short_digest(self) -> str:
@@ -189,7 +191,9 @@ def parse_overlay(content: bytes, path: str, base: ParameterTree | None = None) 
         # The loader of the law names the parameter and what it expected; say which file
         # brought the value (every other value of the tree was valid before).
         raise OverlayError(f"{path}: {error}") from None
-    return RulesOverlay(path=path, digest=digest, changes=tuple(changes.values()), tree=tree)
+    return RulesOverlay(
+        path=path, digest=digest, changes=tuple(changes.values()), tree=tree, content=content
+    )
 
 
 def load_overlay(path: str | Path) -> RulesOverlay:
