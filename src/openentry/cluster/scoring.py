@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import os
 import sys
 import time
@@ -35,7 +34,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-    from openentry.rules.overlay import RulesOverlay
 
 # The suffix of the files of a partitioned dataset.
 PARTITION_SUFFIX = ".parquet"
@@ -113,15 +111,6 @@ def partitions_of(folder: Path, out: Path) -> list[Partition]:
     return sorted(found, key=lambda partition: partition.name)
 
 
-@functools.lru_cache(maxsize=16)
-def _overlay(content: bytes, path: str) -> RulesOverlay:
-    """The overlay of these bytes, parsed and checked once per worker process (every task of a
-    command sends the same bytes)."""
-    from openentry.rules.overlay import parse_overlay
-
-    return parse_overlay(content, path)
-
-
 def _peak_memory_bytes() -> int:
     """This process's peak resident set size, in bytes (0 where the platform does not say).
 
@@ -164,11 +153,12 @@ def score_partition(
     raised to the client, which reports it alike. Either way no file is left at the target."""
     from openentry.cli.errors import UsageError
     from openentry.cli.scoring import ParquetReader, score_parquet_file
+    from openentry.rules.overlay import overlay_of
 
     started = time.perf_counter()
     target = Path(partition.target)
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial{PARTITION_SUFFIX}")
-    overlay = None if overlay_source is None else _overlay(*overlay_source)
+    overlay = None if overlay_source is None else overlay_of(*overlay_source)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         reader = ParquetReader.open(partition.source)

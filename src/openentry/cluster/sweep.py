@@ -60,7 +60,7 @@ from openentry.cluster.sweep_spec import Scenario
 from openentry.domain import Round
 from openentry.domain.rounds import Program
 from openentry.rules import selection
-from openentry.rules.overlay import parse_overlay
+from openentry.rules.overlay import overlay_of
 from openentry.rules.tree import ParameterTree
 from openentry.services.eligibility import round_facts
 from openentry.services.pool import PoolState
@@ -200,7 +200,8 @@ def overlay_tree(scenario: Scenario) -> ParameterTree | None:
     """The rules the scenario runs under: its overlay applied to the law (None: the law)."""
     if scenario.overlay_source is None:
         return None
-    return parse_overlay(scenario.overlay_source, scenario.overlay_path or scenario.overlay_name).tree
+    # Parsed once per process (overlay_of is cached by the bytes), whatever the scenarios.
+    return overlay_of(scenario.overlay_source, scenario.overlay_path or scenario.overlay_name).tree
 
 
 def scored_pool(table: pa.Table, scenario: Scenario, tree: ParameterTree | None) -> PoolState:
@@ -251,7 +252,6 @@ class SweepWorkerPool(WorkerPlugin):
         self.scoring_seconds = 0.0
         self.scenarios = 0
         self._table: pa.Table | None = None
-        self._trees: dict[bytes, ParameterTree] = {}
         self._states: OrderedDict[tuple[bytes | None, str], PoolState] = OrderedDict()
         self._lock: threading.Lock | None = None
 
@@ -261,7 +261,6 @@ class SweepWorkerPool(WorkerPlugin):
 
     def teardown(self, worker: Worker) -> None:
         self._table = None
-        self._trees.clear()
         self._states.clear()
 
     def table(self) -> pa.Table:
@@ -273,21 +272,11 @@ class SweepWorkerPool(WorkerPlugin):
             self.reads += 1
         return self._table
 
-    def tree(self, scenario: Scenario) -> ParameterTree | None:
-        source = scenario.overlay_source
-        if source is None:
-            return None
-        if source not in self._trees:
-            tree = overlay_tree(scenario)
-            assert tree is not None
-            self._trees[source] = tree
-        return self._trees[source]
-
     def state(self, scenario: Scenario) -> tuple[PoolState, ParameterTree | None]:
         """The pool scored under the scenario's rules on its day, and those rules."""
         assert self._lock is not None, "the plugin runs on a worker (setup not called)"
         with self._lock:
-            tree = self.tree(scenario)
+            tree = overlay_tree(scenario)
             key = (scenario.overlay_source, scenario.day.isoformat())
             state = self._states.get(key)
             if state is None:
@@ -307,7 +296,7 @@ class SweepWorkerPool(WorkerPlugin):
         """A scheduled scenario over this worker's pool: one scoring of the pool a round."""
         assert self._lock is not None, "the plugin runs on a worker (setup not called)"
         with self._lock:
-            tree = self.tree(scenario)
+            tree = overlay_tree(scenario)
             table = self.table()
         started = time.perf_counter()
         row = run_schedule(table, scenario, tree)

@@ -39,7 +39,7 @@ import yaml
 
 from openentry import rules as rules_package
 from openentry.domain.rounds import FEDERAL_KINDS, RoundKind, RoundSpec, RoundSpecError
-from openentry.rules.overlay import OverlayError, RulesOverlay, parse_overlay
+from openentry.rules.overlay import OverlayError, RulesOverlay, overlay_of
 from openentry.rules.tree import brief
 
 # ``day`` rather than ``on``: YAML 1.1 (PyYAML) reads a bare ``on`` key as the boolean true.
@@ -248,7 +248,7 @@ def _read(file: Path, named: str, wanted: str) -> bytes:
 def _overlay(name: str, file: Path, given: str, key: str) -> SweptOverlay:
     content = _read(file, f"{key}: {given}", "a rule overlay's .yaml file")
     try:
-        overlay = parse_overlay(content, str(file))
+        overlay = overlay_of(content, str(file))
     except OverlayError as error:
         raise SweepSpecError(f"{key}: {error}") from None
     return SweptOverlay(name, overlay)

@@ -197,17 +197,19 @@ def parse_overlay(content: bytes, path: str, base: ParameterTree | None = None) 
 
 
 def load_overlay(path: str | Path) -> RulesOverlay:
-    """The overlay in the file at ``path``, checked and applied to the package's tree (cached by
-    the file's bytes, so a worker running many scenarios of one overlay reads it once)."""
+    """The overlay in the file at ``path``, checked and applied to the package's tree
+    (:func:`overlay_of` its bytes)."""
     shown = str(path)
     file = Path(path)
     if not file.exists():
         raise OverlayError(f"{shown}: no such file")
     if file.is_dir():
         raise OverlayError(f"{shown}: is a folder; give a rule overlay's .yaml file")
-    return _parsed(file.read_bytes(), shown)
+    return overlay_of(file.read_bytes(), shown)
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed(content: bytes, path: str) -> RulesOverlay:
+def overlay_of(content: bytes, path: str) -> RulesOverlay:
+    """:func:`parse_overlay` cached by the bytes and the name: a process parses and checks each
+    overlay once, however many commands, tasks or scenarios of it it runs (a Dask worker)."""
     return parse_overlay(content, path)
