@@ -15,7 +15,7 @@ from openentry.cli.database import DatabaseOption
 from openentry.cli.dates import day_help
 from openentry.cli.forecast import overlay_progress, published_rounds
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
-from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, load_rules_overlay
+from openentry.cli.overlay import RulesOverlayOption, load_rules_overlay, marked
 from openentry.forecast.chances import chances as profile_chances
 from openentry.forecast.chances import parse_months
 from openentry.forecast.service import ForecastInputError
@@ -66,7 +66,6 @@ def chances(
         )
     except ForecastInputError as error:
         raise UsageError(str(error)) from None
-    marks = hypothetical_fields(overlay)
-    write_json_lines([{**result, **marks} for result in results] if marks else results)
+    write_json_lines(marked(results, overlay))
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)

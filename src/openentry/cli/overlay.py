@@ -63,3 +63,10 @@ def hypothetical_fields(overlay: RulesOverlay | None) -> dict[str, object]:
     if overlay is None:
         return {}
     return {"hypothetical": True, "rules_overlay": {"path": overlay.path, "sha256": overlay.short_digest}}
+
+
+def marked(results: list[dict[str, object]], overlay: RulesOverlay | None) -> list[dict[str, object]]:
+    """Each output line with :func:`hypothetical_fields` added (the lines as they are without an
+    overlay)."""
+    marks = hypothetical_fields(overlay)
+    return [{**result, **marks} for result in results] if marks else results

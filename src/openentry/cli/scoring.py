@@ -32,7 +32,13 @@ from openentry.cli.inputs import (
     unreadable,
     write_json_lines,
 )
-from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, load_rules_overlay, rules_overlay
+from openentry.cli.overlay import (
+    RulesOverlayOption,
+    hypothetical_fields,
+    load_rules_overlay,
+    marked,
+    rules_overlay,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -144,8 +150,7 @@ def score(
         day = parse_day(on)
         given = read_profiles(path)
         results = score_profiles(given.profiles, day, explain=explain, require_id=given.is_batch)
-    marks = hypothetical_fields(overlay)
-    write_json_lines([{**result, **marks} for result in results] if marks else results)
+    write_json_lines(marked(results, overlay))
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)
 

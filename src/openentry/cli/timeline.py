@@ -8,7 +8,7 @@ import typer
 
 from openentry.cli.dates import day_help
 from openentry.cli.inputs import EXIT_INVALID_PROFILE, UsageError, parse_day, read_profiles, write_json_lines
-from openentry.cli.overlay import RulesOverlayOption, hypothetical_fields, rules_overlay
+from openentry.cli.overlay import RulesOverlayOption, marked, rules_overlay
 from openentry.services.timeline import DEFAULT_MONTHS, MAXIMUM_MONTHS, timeline_profiles
 
 
@@ -42,7 +42,6 @@ def timeline(
     with rules_overlay(rules_overlay_path) as overlay:
         given = read_profiles(path)
         results = timeline_profiles(given.profiles, day, months, require_id=given.is_batch)
-    marks = hypothetical_fields(overlay)
-    write_json_lines([{**result, **marks} for result in results] if marks else results)
+    write_json_lines(marked(results, overlay))
     if any("error" in result for result in results):
         raise typer.Exit(EXIT_INVALID_PROFILE)
